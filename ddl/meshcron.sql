@@ -1,6 +1,20 @@
 -- Meshcron MySQL schema, generated from the migrations by `npm run ddl:generate`. Do not edit by hand.
 -- Apply to an empty database (utf8mb4); the portal then finds every migration already applied.
 
+CREATE TABLE `alert_channel` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `name` varchar(128) NOT NULL,
+  `type` varchar(16) NOT NULL,
+  `settings` text NOT NULL,
+  `secret_encrypted` text NOT NULL,
+  `enabled` smallint(6) NOT NULL DEFAULT 1,
+  `created_at` bigint(20) NOT NULL,
+  `updated_at` bigint(20) NOT NULL,
+  `updated_by` varchar(64) NOT NULL DEFAULT '',
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_alert_channel_name` (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `api_token` (
   `id` int(11) NOT NULL AUTO_INCREMENT,
   `user_id` int(11) NOT NULL,
@@ -57,6 +71,143 @@ CREATE TABLE `audit_log` (
   KEY `ix_audit_log_target` (`target_type`,`target_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `dispatch` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `interface_id` int(11) NOT NULL,
+  `name` varchar(128) NOT NULL,
+  `description` varchar(1000) NOT NULL DEFAULT '',
+  `cron` varchar(128) NOT NULL,
+  `timezone` varchar(64) NOT NULL DEFAULT 'UTC',
+  `enabled` smallint(6) NOT NULL DEFAULT 1,
+  `misfire_policy` varchar(16) NOT NULL DEFAULT 'run_once',
+  `overlap_policy` varchar(16) NOT NULL DEFAULT 'skip',
+  `run_downstream` smallint(6) NOT NULL DEFAULT 1,
+  `data_date_offset_days` int(11) NOT NULL DEFAULT -1,
+  `last_fire_at` bigint(20) DEFAULT NULL,
+  `created_at` bigint(20) NOT NULL,
+  `updated_at` bigint(20) NOT NULL,
+  `updated_by` varchar(64) NOT NULL DEFAULT '',
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_dispatch_name` (`name`),
+  KEY `ix_dispatch_interface` (`interface_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `dispatch_alert` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `dispatch_id` int(11) NOT NULL,
+  `event` varchar(16) NOT NULL,
+  `channel_id` int(11) NOT NULL,
+  `recipients` varchar(2000) NOT NULL DEFAULT '',
+  `enabled` smallint(6) NOT NULL DEFAULT 1,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_dispatch_alert` (`dispatch_id`,`event`,`channel_id`),
+  KEY `ix_dispatch_alert_channel` (`channel_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `etl_interface` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `name` varchar(128) NOT NULL,
+  `description` varchar(1000) NOT NULL DEFAULT '',
+  `folder` varchar(128) NOT NULL DEFAULT '',
+  `data_date_watermark` varchar(10) DEFAULT NULL,
+  `retry_count` int(11) NOT NULL DEFAULT 0,
+  `retry_interval_seconds` int(11) NOT NULL DEFAULT 60,
+  `enabled` smallint(6) NOT NULL DEFAULT 1,
+  `created_at` bigint(20) NOT NULL,
+  `updated_at` bigint(20) NOT NULL,
+  `updated_by` varchar(64) NOT NULL DEFAULT '',
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_etl_interface_name` (`name`),
+  KEY `ix_etl_interface_folder` (`folder`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `etl_interface_dependency` (
+  `interface_id` int(11) NOT NULL,
+  `parent_id` int(11) NOT NULL,
+  PRIMARY KEY (`interface_id`,`parent_id`),
+  KEY `ix_etl_interface_dependency_parent` (`parent_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `etl_job` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `interface_id` int(11) NOT NULL,
+  `name` varchar(128) NOT NULL,
+  `description` varchar(1000) NOT NULL DEFAULT '',
+  `folder` varchar(128) NOT NULL DEFAULT '',
+  `exec_host_id` int(11) DEFAULT NULL,
+  `host_tag` varchar(64) NOT NULL DEFAULT '',
+  `routing_strategy` varchar(16) NOT NULL DEFAULT 'round_robin',
+  `working_dir` varchar(1024) NOT NULL DEFAULT '',
+  `command_type` varchar(8) NOT NULL DEFAULT 'argv',
+  `command` text NOT NULL,
+  `interpreter` varchar(256) NOT NULL DEFAULT '',
+  `success_exit_codes` varchar(64) NOT NULL DEFAULT '0',
+  `timeout_warn_seconds` int(11) NOT NULL DEFAULT 0,
+  `timeout_fail_seconds` int(11) NOT NULL DEFAULT 0,
+  `retry_count` int(11) DEFAULT NULL,
+  `retry_interval_seconds` int(11) DEFAULT NULL,
+  `retry_backoff_percent` int(11) NOT NULL DEFAULT 100,
+  `retry_lost` smallint(6) NOT NULL DEFAULT 1,
+  `enabled` smallint(6) NOT NULL DEFAULT 1,
+  `created_at` bigint(20) NOT NULL,
+  `updated_at` bigint(20) NOT NULL,
+  `updated_by` varchar(64) NOT NULL DEFAULT '',
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_etl_job_interface_name` (`interface_id`,`name`),
+  KEY `ix_etl_job_interface` (`interface_id`),
+  KEY `ix_etl_job_name` (`name`),
+  KEY `ix_etl_job_folder` (`folder`),
+  KEY `ix_etl_job_exec_host` (`exec_host_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `etl_job_dependency` (
+  `job_id` int(11) NOT NULL,
+  `prerequisite_id` int(11) NOT NULL,
+  PRIMARY KEY (`job_id`,`prerequisite_id`),
+  KEY `ix_etl_job_dependency_prerequisite` (`prerequisite_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `etl_job_param` (
+  `job_id` int(11) NOT NULL,
+  `position` int(11) NOT NULL,
+  `name` varchar(64) NOT NULL,
+  `kind` varchar(16) NOT NULL,
+  `value` varchar(1000) NOT NULL,
+  PRIMARY KEY (`job_id`,`position`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `exec_host` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `name` varchar(128) NOT NULL,
+  `address` varchar(512) NOT NULL,
+  `token_encrypted` text NOT NULL,
+  `slots` int(11) NOT NULL DEFAULT 4,
+  `enabled` smallint(6) NOT NULL DEFAULT 1,
+  `description` varchar(1000) NOT NULL DEFAULT '',
+  `created_at` bigint(20) NOT NULL,
+  `updated_at` bigint(20) NOT NULL,
+  `updated_by` varchar(64) NOT NULL DEFAULT '',
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_exec_host_name` (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `exec_host_status` (
+  `host_id` int(11) NOT NULL,
+  `state` varchar(16) NOT NULL DEFAULT 'unknown',
+  `last_seen_at` bigint(20) DEFAULT NULL,
+  `info` text DEFAULT NULL,
+  `running_count` int(11) NOT NULL DEFAULT 0,
+  `slots_total` int(11) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`host_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `exec_host_tag` (
+  `host_id` int(11) NOT NULL,
+  `tag` varchar(64) NOT NULL,
+  PRIMARY KEY (`host_id`,`tag`),
+  KEY `ix_exec_host_tag_tag` (`tag`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `http_session` (
   `sid` varchar(128) NOT NULL,
   `user_id` int(11) DEFAULT NULL,
@@ -75,3 +226,4 @@ CREATE TABLE `migrations` (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795312194839, 'Init1795312194839');
+INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795312287583, 'Dev1795312287583');

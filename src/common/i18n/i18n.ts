@@ -1,10 +1,26 @@
-import { en, type MessageKey } from './en.js';
+import { en } from './en.js';
 import { zhCN } from './zh-cn.js';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+const DICTIONARIES: Record<Language, Record<string, string>> = { en: { ...en }, 'zh-CN': { ...zhCN } };
+
+/**
+ * Adds a module's UI strings (each module keeps its own `<domain>.i18n.ts`). Both languages must
+ * have the same keys; a missing translation is a start-up error, not a blank on screen.
+ */
+export function defineMessages<K extends string>(english: Record<K, string>, chinese: Record<K, string>): void {
+  const missing = Object.keys(english).filter((key) => !(key in chinese));
+  if (missing.length > 0) throw new Error(`missing zh-CN translations: ${missing.join(', ')}`);
+  Object.assign(DICTIONARIES.en, english);
+  Object.assign(DICTIONARIES['zh-CN'], chinese);
+}
+
+/** Every key known in a language (for completeness tests). */
+export function messageKeys(language: Language): string[] {
+  return Object.keys(DICTIONARIES[language]);
+}
 
 export function isLanguage(value: string): value is Language {
   return (LANGUAGES as readonly string[]).includes(value);
@@ -29,6 +45,5 @@ export function pickLanguage(saved: string | undefined, acceptLanguage: string |
 }
 
 export function translate(language: Language, key: string): string {
-  const dictionary = DICTIONARIES[language] as Record<string, string>;
-  return dictionary[key] ?? (en as Record<string, string>)[key] ?? key;
+  return DICTIONARIES[language][key] ?? DICTIONARIES.en[key] ?? key;
 }
