@@ -6,6 +6,7 @@ import { createValidationPipe } from './common/http/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
+import { LocalExecNodeModule } from './infra/local-node/local-exec-node.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
@@ -23,6 +24,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         HealthModule,
+        LocalExecNodeModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
