@@ -101,7 +101,7 @@ describe('first start on embedded defaults', () => {
     await page.close();
   });
 
-  it('started the local exec node and registered it as host "local"', async () => {
+  it('started the local exec node and registered it as host "local"', () => {
     assert.match(portal.output(), /local exec node started/);
     assert.match(portal.output(), /exec node local .* listening on http:\/\/127\.0\.0\.1:/);
   });
