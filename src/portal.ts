@@ -9,6 +9,7 @@ import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import type { Repository } from 'typeorm';
 import { AppModule } from './app.module.js';
+import { setupApiDocs } from './common/http/api-docs.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './common/paths.js';
 import { registerPartials, registerViewHelpers } from './common/view/view-helpers.js';
 import type { AppConfig } from './config/app-config.js';
@@ -74,6 +75,7 @@ export async function createPortal(config: AppConfig): Promise<NestExpressApplic
       },
     }),
   );
+  setupApiDocs(app);
   app.enableShutdownHooks();
   new Logger('Portal').debug(`views ${VIEWS_DIR}`);
   return app;

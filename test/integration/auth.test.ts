@@ -204,6 +204,17 @@ describe(`login, sessions, roles and tokens (${testDatabase()})`, () => {
     assert.ok(en.text.includes('Interfaces'));
   });
 
+  it('serves the OpenAPI document and Swagger UI only to logged-in users', async () => {
+    assert.equal((await portal.client().get('/api/docs')).status, 401);
+    assert.equal((await portal.client().get('/api/docs/openapi.json')).status, 401);
+    const admin = await portal.admin();
+    const ui = await admin.get('/api/docs');
+    assert.equal(ui.status, 200);
+    assert.match(ui.text, /swagger/i);
+    const document = (await admin.get('/api/docs/openapi.json')).json<{ paths: Record<string, unknown> }>();
+    assert.ok('/api/users' in document.paths && '/api/me/tokens' in document.paths);
+  });
+
   it('never follows an off-site next= after login', async () => {
     const client = portal.client();
     await client.get('/login?next=//evil.example/x');

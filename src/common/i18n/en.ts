@@ -15,6 +15,7 @@ export const en = {
   'menu.operations': 'Operations',
   'menu.admin': 'Administration',
   'user.profile': 'Profile',
+  'user.apiDocs': 'API docs',
   'user.logout': 'Log out',
   'user.language': 'Language',
   'user.languageBrowser': 'Follow the browser',

@@ -17,6 +17,7 @@ export const zhCN: Record<MessageKey, string> = {
   'menu.operations': '运维',
   'menu.admin': '系统管理',
   'user.profile': '个人设置',
+  'user.apiDocs': 'API 文档',
   'user.logout': '退出登录',
   'user.language': '语言',
   'user.languageBrowser': '跟随浏览器',
