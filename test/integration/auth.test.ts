@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DataSource, LessThan } from 'typeorm';
+import { AuthService } from '../../src/modules/auth/auth.service.js';
+import { SessionEntity } from '../../src/modules/auth/session.entity.js';
 import { ADMIN_PASSWORD, startTestPortal, testDatabase, type TestPortal } from '../support/portal.js';
 import { concretePath, registeredRoutes } from '../support/routes.js';
 
@@ -213,6 +216,19 @@ describe(`login, sessions, roles and tokens (${testDatabase()})`, () => {
     assert.match(ui.text, /swagger/i);
     const document = (await admin.get('/api/docs/openapi.json')).json<{ paths: Record<string, unknown> }>();
     assert.ok('/api/users' in document.paths && '/api/me/tokens' in document.paths);
+  });
+
+  it('treats expired sessions as logged out and purges them', async () => {
+    const client = await portal.admin();
+    const sessions = portal.app.get(DataSource).getRepository(SessionEntity);
+    await sessions
+      .createQueryBuilder()
+      .update()
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .execute();
+    assert.equal((await client.get('/')).status, 302);
+    assert.ok((await portal.app.get(AuthService).purgeExpiredSessions()) >= 1);
+    assert.equal(await sessions.count({ where: { expiresAt: LessThan(new Date()) } }), 0);
   });
 
   it('never follows an off-site next= after login', async () => {

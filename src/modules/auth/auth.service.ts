@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
+import { LessThan, type DataSource, type Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { AppSettingEntity } from '../../infra/database/app-setting.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { UserEntity } from '../users/user.entity.js';
+import { SessionEntity } from './session.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { dummyPasswordHash, generatePassword, verifyPassword } from './password.js';
 
@@ -39,9 +40,10 @@ class AddressThrottle {
 }
 
 @Injectable()
-export class AuthService implements OnApplicationBootstrap {
+export class AuthService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AuthService.name);
   private readonly throttle = new AddressThrottle(50, 15 * 60_000);
+  private purgeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -49,11 +51,29 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly audit: AuditService,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectRepository(AppSettingEntity) private readonly settings: Repository<AppSettingEntity>,
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensureAdmin();
+    this.purgeTimer = setInterval(() => void this.purgeExpiredSessions(), 10 * 60_000);
+    this.purgeTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  /** Expired sessions are never served (the store checks), this only keeps the table small. */
+  async purgeExpiredSessions(): Promise<number> {
+    try {
+      const result = await this.sessions.delete({ expiresAt: LessThan(new Date()) });
+      return result.affected ?? 0;
+    } catch (error) {
+      this.logger.warn(`session purge failed: ${(error as Error).message}`);
+      return 0;
+    }
   }
 
   async login(username: string, password: string, ip: string): Promise<LoginResult> {

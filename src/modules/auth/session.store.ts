@@ -1,5 +1,5 @@
 import { Store, type SessionData } from 'express-session';
-import { LessThan, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import { SessionEntity } from './session.entity.js';
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
@@ -41,16 +41,6 @@ export class DatabaseSessionStore extends Store {
     this.run(callback, async () => {
       await this.sessions.delete({ sid });
     });
-  }
-
-  /** Ends every session of a user (disabled, password reset). */
-  async destroyForUser(userId: number): Promise<void> {
-    await this.sessions.delete({ userId });
-  }
-
-  async purgeExpired(): Promise<number> {
-    const result = await this.sessions.delete({ expiresAt: LessThan(new Date()) });
-    return result.affected ?? 0;
   }
 
   private run<T>(callback: Callback<T> | undefined, work: () => Promise<T>): void {
