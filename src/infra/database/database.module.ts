@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { createDataSource, dataSourceOptions } from './data-source.js';
 import { migrateWithLock } from './migrate.js';
+import { serializeSqliteTransactions } from './sqlite-transactions.js';
 
 @Module({})
 export class DatabaseModule {
@@ -17,6 +18,7 @@ export class DatabaseModule {
           dataSourceFactory: async (options) => {
             const dataSource = createDataSource(options!);
             await dataSource.initialize();
+            serializeSqliteTransactions(dataSource);
             const applied = await migrateWithLock(dataSource);
             if (applied.length > 0) new Logger('Database').log(`applied migrations: ${applied.join(', ')}`);
             return dataSource;
