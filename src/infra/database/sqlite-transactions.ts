@@ -19,5 +19,5 @@ export function serializeSqliteTransactions(dataSource: DataSource): void {
     tail = run.catch(() => undefined);
     return run;
   };
-  manager.transaction = queued as EntityManager['transaction'];
+  manager.transaction = queued;
 }
