@@ -21,7 +21,7 @@ describe(`login, sessions, roles and tokens (${testDatabase()})`, () => {
     assert.equal(response.json<{ status: string }>().status, 'ok');
   });
 
-  it('redirects every page to /login and answers 401 JSON on every /api route when not logged in', async () => {
+  it('redirects every page to /login and answers 401 on every /api and /rpc route when not logged in', async () => {
     const routes = registeredRoutes(portal.app);
     const publicRoutes = new Set(['GET /login', 'POST /login', 'GET /healthz']);
     assert.ok(routes.length > 15, `expected many routes, got ${routes.length}`);
@@ -33,6 +33,9 @@ describe(`login, sessions, roles and tokens (${testDatabase()})`, () => {
       if (route.path.startsWith('/api')) {
         assert.equal(response.status, 401, label);
         assert.equal(response.json<{ code: string }>().code, 'UNAUTHENTICATED', label);
+      } else if (route.path.startsWith('/rpc/')) {
+        // Exec-node callbacks authenticate with a node token, not a session.
+        assert.equal(response.status, 401, label);
       } else {
         assert.equal(response.status, 302, label);
         assert.match(response.headers.get('location') ?? '', /^\/login/, label);
