@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpCode } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Public } from '../../common/auth/decorators.js';
@@ -21,4 +21,10 @@ export class HealthController {
     }
     return { status: 'ok', uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) };
   }
+
+  /** Browsers ask for it on every page; answer without a body instead of a 404 in every console. */
+  @Public()
+  @Get('favicon.ico')
+  @HttpCode(204)
+  favicon(): void {}
 }
