@@ -1,0 +1,43 @@
+/**
+ * `npm run bench -- [group ...]`: runs benchmark groups (all when none is named). Each prints
+ * `bench: <name> = <value> <unit>` lines, ratios measured against a baseline in the same run.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function runScript(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path], { stdio: 'inherit', cwd: ROOT });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path} exited with ${code}`))));
+  });
+}
+
+const GROUPS: Record<string, () => Promise<void>> = {
+  exec: () => runScript(join(ROOT, 'exec-node', 'dist', 'bench', 'exec.js')),
+  definitions: async () => (await import('./definitions.js')).runDefinitionsBench(),
+  topology: async () => (await import('./topology.js')).runTopologyBench(),
+  engine: async () => {
+    await runScript(join(import.meta.dirname, 'engine.js'));
+    await (await import('./engine-fire.js')).runEngineFireBench();
+  },
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !(name in GROUPS));
+  if (unknown.length > 0) {
+    console.error(`unknown benchmark group(s): ${unknown.join(', ')}; known: ${Object.keys(GROUPS).join(', ')}`);
+    process.exit(2);
+  }
+  for (const name of wanted.length > 0 ? wanted : Object.keys(GROUPS)) {
+    console.log(`# bench group ${name}`);
+    await GROUPS[name]();
+  }
+  // Test helpers used by benchmarks may leave pools open; the numbers are printed, so end here.
+  process.exit(0);
+}
+
+await main();
