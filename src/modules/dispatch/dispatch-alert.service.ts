@@ -31,6 +31,24 @@ export interface DispatchAlertView {
 
 type Channel = Pick<AlertChannelEntity, 'id' | 'name' | 'type'>;
 
+/** Field → problem for one rule sent through `channel` (undefined: no such channel); `prefix` names it in a list. */
+export function alertRuleProblems(
+  rule: Pick<DispatchAlertInput, 'event' | 'recipients'>,
+  channel: Pick<Channel, 'type'> | undefined,
+  prefix: string,
+  fields: Record<string, string>,
+): void {
+  if (!ALERT_EVENTS.some((event) => event === rule.event))
+    fields[`${prefix}event`] = `must be one of ${ALERT_EVENTS.join(', ')}`;
+  if (!channel) {
+    fields[`${prefix}channelId`] = 'must be the id of an alert channel';
+    return;
+  }
+  const recipients = rule.recipients ?? '';
+  const problem = channel.type === 'smtp' ? emailListProblem(recipients, true) : mentionListProblem(recipients);
+  if (problem) fields[`${prefix}recipients`] = problem;
+}
+
 /**
  * Per-dispatch alert rules (the legacy "alert tab"): on failure / success / timeout / recovery, send
  * through a channel to recipients (email addresses for SMTP channels, free text for webhooks).
@@ -72,16 +90,12 @@ export class DispatchAlertService {
     prefix: string,
     fields: Record<string, string>,
   ): void {
-    if (!ALERT_EVENTS.some((event) => event === rule.event))
-      fields[`${prefix}event`] = `must be one of ${ALERT_EVENTS.join(', ')}`;
-    const channel = channels.find((item) => item.id === rule.channelId);
-    if (!channel) {
-      fields[`${prefix}channelId`] = 'must be the id of an alert channel';
-      return;
-    }
-    const recipients = rule.recipients ?? '';
-    const problem = channel.type === 'smtp' ? emailListProblem(recipients, true) : mentionListProblem(recipients);
-    if (problem) fields[`${prefix}recipients`] = problem;
+    alertRuleProblems(
+      rule,
+      channels.find((item) => item.id === rule.channelId),
+      prefix,
+      fields,
+    );
   }
 
   private async checkRules(
