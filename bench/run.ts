@@ -3,6 +3,7 @@
  * `bench: <name> = <value> <unit>` lines, ratios measured against a baseline in the same run.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -15,11 +16,25 @@ function runScript(path: string): Promise<void> {
   });
 }
 
+/** The exec and engine groups run the exec node from exec-node/dist: build it when it is not there. */
+function buildExecNode(): Promise<void> {
+  if (existsSync(join(ROOT, 'exec-node', 'dist', 'bench', 'exec.js'))) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['--prefix', 'exec-node', 'run', 'build'], { stdio: 'inherit', cwd: ROOT });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exec-node build exited with ${code}`))));
+  });
+}
+
 const GROUPS: Record<string, () => Promise<void>> = {
-  exec: () => runScript(join(ROOT, 'exec-node', 'dist', 'bench', 'exec.js')),
+  exec: async () => {
+    await buildExecNode();
+    await runScript(join(ROOT, 'exec-node', 'dist', 'bench', 'exec.js'));
+  },
   definitions: async () => (await import('./definitions.js')).runDefinitionsBench(),
   topology: async () => (await import('./topology.js')).runTopologyBench(),
   engine: async () => {
+    await buildExecNode();
     await runScript(join(import.meta.dirname, 'engine.js'));
     await (await import('./engine-fire.js')).runEngineFireBench();
   },

@@ -1,0 +1,111 @@
+import type { AlertValues } from '../../infra/mail/body-template.js';
+import type { AlertEvent } from '../dispatch/dispatch.entity.js';
+
+export interface AlertExecution {
+  id: number;
+  dispatchName: string;
+  interfaceName: string;
+  dataDate: string;
+  scheduledAt: Date;
+  state: string;
+}
+
+export interface AlertRun {
+  interfaceName: string;
+  jobName: string;
+  state: string;
+  attempt: number;
+  exitCode: number | null;
+  error: string | null;
+  hostName: string | null;
+  /** Last output lines, oldest first. */
+  tail: string[];
+  timeoutWarnSeconds?: number;
+}
+
+export interface ComposedAlert {
+  subject: string;
+  text: string;
+  values: AlertValues;
+}
+
+const TAIL_LINES = 20;
+const HEADLINES: Record<AlertEvent, string> = {
+  failure: 'FAILED',
+  success: 'SUCCEEDED',
+  timeout: 'RUNNING LONG',
+  recovery: 'RECOVERED',
+};
+
+function runBlock(run: AlertRun, event: AlertEvent): string[] {
+  const facts = [
+    run.state,
+    `attempt ${run.attempt}`,
+    run.exitCode === null ? null : `exit code ${run.exitCode}`,
+    run.hostName ? `on ${run.hostName}` : null,
+    event === 'timeout' && run.timeoutWarnSeconds ? `running longer than ${run.timeoutWarnSeconds} s` : null,
+  ].filter((fact): fact is string => fact !== null);
+  const lines = [`- ${run.interfaceName} / ${run.jobName} (${facts.join(', ')})`];
+  if (run.error) lines.push(`  error: ${run.error}`);
+  const tail = run.tail.slice(-TAIL_LINES);
+  if (tail.length > 0) {
+    lines.push(`  last ${tail.length} line(s) of output:`);
+    for (const line of tail) lines.push(`  | ${line}`);
+  }
+  return lines;
+}
+
+function intro(event: AlertEvent): string {
+  switch (event) {
+    case 'failure':
+      return 'Failed jobs:';
+    case 'timeout':
+      return 'Job running past its warning timeout:';
+    case 'recovery':
+      return 'The execution succeeded after a failure.';
+    case 'success':
+      return 'The execution succeeded.';
+  }
+}
+
+/** Subject, plain text and template values of an alert (mail body and webhook placeholders). */
+export function composeAlert(
+  event: AlertEvent,
+  execution: AlertExecution,
+  runs: readonly AlertRun[],
+  url: string,
+  recipients: string,
+): ComposedAlert {
+  const name = execution.dispatchName || execution.interfaceName;
+  const subject = `[Meshcron] ${HEADLINES[event]}: ${name} / ${execution.interfaceName} for ${execution.dataDate} (execution #${execution.id})`;
+  const lines = [
+    `Dispatch:     ${execution.dispatchName || '(manual run)'}`,
+    `Interface:    ${execution.interfaceName}`,
+    `Data date:    ${execution.dataDate}`,
+    `Scheduled at: ${execution.scheduledAt.toISOString()}`,
+    `Execution:    #${execution.id} (${execution.state})`,
+    `Link:         ${url}`,
+    '',
+    intro(event),
+  ];
+  for (const run of runs) lines.push(...runBlock(run, event));
+  const text = `${lines.join('\n')}\n`;
+  return {
+    subject,
+    text,
+    values: {
+      subject,
+      message: text,
+      event,
+      status: execution.state,
+      dispatch: execution.dispatchName,
+      interface: execution.interfaceName,
+      dataDate: execution.dataDate,
+      scheduledAt: execution.scheduledAt.toISOString(),
+      executionId: String(execution.id),
+      url,
+      recipients,
+      time: new Date().toISOString(),
+    },
+  };
+}

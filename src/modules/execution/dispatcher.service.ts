@@ -1,0 +1,230 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config.js';
+import { EngineDb, placeholders, toNumber, toNumberOrNull, type Sql, toText } from './engine-db.js';
+import { EngineHooks } from './engine-hooks.js';
+import { EngineTransactionsService } from './engine-transactions.service.js';
+import { HostRegistryService, type EngineHost } from './host-registry.service.js';
+import { DISPATCH_COLUMNS, mapDispatchRow } from './job-run-request.js';
+import { Router, type HostSlots, type RoutableRun } from './routing.js';
+import { RunSenderService, type Assignment } from './run-sender.service.js';
+import { SlotLedger } from './slot-ledger.js';
+import { lockRuns } from './run-row.js';
+import { ENGINE_ACTOR, type TransitionContext } from './transition-context.js';
+
+/** What routing needs of a queued run (the full job.run request is read only for runs claimed). */
+interface Candidate extends RoutableRun {
+  id: number;
+  jobId: number;
+  attempt: number;
+}
+
+const CANDIDATE_COLUMNS = 'id, job_id, attempt, target_host_id, host_tag, routing_strategy, avoid_host_id';
+
+function mapCandidate(row: Record<string, unknown>): Candidate {
+  return {
+    id: toNumber(row.id),
+    jobId: toNumber(row.job_id),
+    attempt: toNumber(row.attempt),
+    targetHostId: toNumberOrNull(row.target_host_id),
+    hostTag: toText(row.host_tag, ''),
+    routingStrategy: row.routing_strategy as RoutableRun['routingStrategy'],
+    avoidHostId: toNumberOrNull(row.avoid_host_id),
+  };
+}
+
+interface Placement {
+  hosts: EngineHost[];
+  slots: HostSlots[];
+  capacity: number;
+}
+
+/**
+ * Moves queued runs to exec hosts: picks hosts (slots, health, strategy), claims each run with a
+ * compare-and-set queued → dispatched before calling the node (so several portals never dispatch a
+ * run twice), then sends `job.run` after the commit. Runs made ready by a callback are claimed in
+ * that callback's own transaction (no extra round trip); a dispatch round picks up the rest. Runs
+ * that no host can take stay queued until a slot frees.
+ */
+@Injectable()
+export class DispatcherService implements OnApplicationShutdown {
+  private readonly logger = new Logger(DispatcherService.name);
+  private readonly router = new Router();
+  private readonly ledger: SlotLedger;
+  private pumping: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly db: EngineDb,
+    private readonly hosts: HostRegistryService,
+    private readonly sender: RunSenderService,
+    private readonly transactions: EngineTransactionsService,
+    hooks: EngineHooks,
+    private readonly config: AppConfig,
+  ) {
+    this.ledger = new SlotLedger(db);
+    hooks.onQueued = () => this.wake();
+    hooks.onFreed = (hostIds) => this.ledger.freed(hostIds);
+    hooks.beforeCommit = (ctx) => this.claimReady(ctx);
+    hooks.onClaimed = (claimed) => {
+      for (const { host } of claimed) this.ledger.claimed(host.id, 1);
+      this.sender.send(claimed);
+    };
+  }
+
+  /** Asks for a dispatch round soon; rounds never overlap, requests during one trigger another. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = this.pump().finally(() => (this.pumping = null));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.pumping;
+  }
+
+  private async pump(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        if (await this.round()) this.again = true;
+      } catch (error) {
+        this.logger.error(`dispatch round failed: ${(error as Error).message}`, (error as Error).stack);
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** One round over the queue; true when more queued runs may be waiting behind the ones taken. */
+  private async round(): Promise<boolean> {
+    const placement = await this.placement();
+    if (placement.capacity <= 0) return false;
+    const limit = Math.min(5000, placement.capacity * 2 + 16);
+    const candidates = await this.db.read(async (sql) =>
+      (
+        await sql.rows<Record<string, unknown>>(
+          `SELECT ${CANDIDATE_COLUMNS} FROM job_run WHERE state = 'queued' AND not_before <= ? ORDER BY not_before, id LIMIT ?`,
+          [Date.now(), limit],
+        )
+      ).map(mapCandidate),
+    );
+    if (candidates.length === 0) return false;
+    const claimed = await this.transactions.run((ctx) => this.placeAndClaim(ctx, candidates, placement));
+    return candidates.length === limit || claimed < candidates.length ? claimed > 0 : false;
+  }
+
+  /** Inside a callback's transaction: claims at once the runs it made ready. */
+  private async claimReady(ctx: TransitionContext): Promise<void> {
+    const ids = ctx.queuedRuns.map((run) => run.id);
+    if (ids.length === 0) return;
+    const placement = await this.placement(ctx.sql);
+    const candidates =
+      placement.capacity <= 0
+        ? []
+        : (
+            await ctx.sql.rows<Record<string, unknown>>(
+              `SELECT ${CANDIDATE_COLUMNS} FROM job_run WHERE id IN (${placeholders(ids.length)}) AND state = 'queued' ` +
+                'AND not_before <= ? ORDER BY id',
+              [...ids, ctx.now.getTime()],
+            )
+          ).map(mapCandidate);
+    const claimed = candidates.length === 0 ? 0 : await this.placeAndClaim(ctx, candidates, placement);
+    // Whatever could not be placed here is left to a dispatch round.
+    ctx.queuedSome = claimed < ids.length;
+  }
+
+  /** Hosts and free slots; inside a transaction (`sql` given) from what is already known. */
+  private async placement(sql?: Sql): Promise<Placement> {
+    const hosts = sql ? this.hosts.cached() : await this.hosts.hosts();
+    const { used, inFlight } = await this.ledger.current(sql);
+    const slots = this.slots(hosts, used);
+    const free = slots.reduce((sum, host) => sum + (host.available ? Math.max(0, host.slots - host.used) : 0), 0);
+    return { hosts, slots, capacity: Math.min(this.config.values.schedule.concurrency - inFlight, free) };
+  }
+
+  /** Picks hosts and claims (queued → dispatched); the claimed runs are sent after the commit. */
+  private async placeAndClaim(ctx: TransitionContext, candidates: Candidate[], placement: Placement): Promise<number> {
+    const perJob = await this.runningPerJob(ctx.sql, candidates);
+    const maxRunningPerJob = this.config.values.schedule.maxRunningPerJob;
+    const groups = new Map<string, { run: Candidate; host: EngineHost }[]>();
+    let placed = 0;
+    for (const run of candidates) {
+      if (placed >= placement.capacity) break;
+      if ((perJob.get(run.jobId) ?? 0) >= maxRunningPerJob) continue;
+      const chosen = this.router.choose(run, placement.slots);
+      if (!chosen) continue;
+      chosen.used += 1;
+      placed += 1;
+      perJob.set(run.jobId, (perJob.get(run.jobId) ?? 0) + 1);
+      const host = placement.hosts.find((item) => item.id === chosen.id) as EngineHost;
+      const key = `${host.id}:${run.attempt}`;
+      groups.set(key, [...(groups.get(key) ?? []), { run, host }]);
+    }
+    const mine: { id: number; host: EngineHost }[] = [];
+    for (const group of groups.values()) mine.push(...(await this.claimGroup(ctx, group)));
+    if (mine.length === 0) return 0;
+    const rows = await ctx.sql.rows<Record<string, unknown>>(
+      `SELECT ${DISPATCH_COLUMNS} FROM job_run WHERE id IN (${placeholders(mine.length)})`,
+      mine.map((item) => item.id),
+    );
+    const hostOf = new Map(mine.map((item) => [item.id, item.host]));
+    ctx.claimed.push(
+      ...rows.map(mapDispatchRow).map((run): Assignment => ({ run, host: hostOf.get(run.id) as EngineHost })),
+    );
+    return mine.length;
+  }
+
+  private async claimGroup(
+    ctx: TransitionContext,
+    group: { run: Candidate; host: EngineHost }[],
+  ): Promise<{ id: number; host: EngineHost }[]> {
+    const { host } = group[0];
+    const ids = group.map((item) => item.run.id);
+    const stamp = ctx.now.getTime();
+    const affected = await ctx.sql.exec(
+      "UPDATE job_run SET state = 'dispatched', host_id = ?, dispatched_at = ?, updated_at = ?, warned = 0 " +
+        `WHERE id IN (${placeholders(ids.length)}) AND state = 'queued' AND attempt = ?`,
+      [host.id, stamp, stamp, ...ids, group[0].run.attempt],
+    );
+    const runs =
+      affected === group.length
+        ? await lockRuns(ctx.sql, ids)
+        : await lockRuns(ctx.sql, ids, " AND state = 'dispatched' AND host_id = ? AND dispatched_at = ?", [
+            host.id,
+            stamp,
+          ]);
+    for (const run of runs) ctx.record(run, 'queued', 'dispatched', ENGINE_ACTOR, `to ${host.name}`);
+    return runs.map((run) => ({ id: run.id, host }));
+  }
+
+  private async runningPerJob(sql: Sql, runs: Candidate[]): Promise<Map<number, number>> {
+    const jobIds = [...new Set(runs.map((run) => run.jobId))];
+    const rows = await sql.rows<{ job_id: unknown; n: unknown }>(
+      `SELECT job_id, COUNT(*) AS n FROM job_run WHERE job_id IN (${placeholders(jobIds.length)}) ` +
+        "AND state IN ('dispatched','running') GROUP BY job_id",
+      jobIds,
+    );
+    return new Map(rows.map((row) => [toNumber(row.job_id), toNumber(row.n)]));
+  }
+
+  private slots(hosts: EngineHost[], used: Map<number, number>): HostSlots[] {
+    const now = Date.now();
+    const offlineMs = this.config.values.exec.offlineSeconds * 1000;
+    return hosts.map((host) => ({
+      id: host.id,
+      tags: host.tags,
+      slots: host.slots,
+      used: used.get(host.id) ?? 0,
+      available:
+        host.enabled &&
+        host.state === 'online' &&
+        host.lastSeenAt !== null &&
+        now - host.lastSeenAt.getTime() < offlineMs &&
+        !this.sender.coolingDown(host.id, now),
+    }));
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { EngineDb } from './engine-db.js';
+import { EngineHooks } from './engine-hooks.js';
+import { RunProgressService } from './run-progress.service.js';
+import { TransitionContext } from './transition-context.js';
+
+/**
+ * One transaction per engine change: the work's compare-and-set transitions, their consequences
+ * (retries, dependents, skips, execution end, alerts) and the transition rows commit together;
+ * the dispatcher and the alert sender are woken after the commit.
+ */
+@Injectable()
+export class EngineTransactionsService {
+  constructor(
+    private readonly db: EngineDb,
+    private readonly progress: RunProgressService,
+    private readonly hooks: EngineHooks,
+  ) {}
+
+  async run<T>(work: (ctx: TransitionContext) => Promise<T>): Promise<T> {
+    let last: TransitionContext | undefined;
+    const result = await this.db.transaction(async (sql) => {
+      const ctx = new TransitionContext(sql);
+      last = ctx;
+      const value = await work(ctx);
+      await this.progress.settle(ctx);
+      await this.hooks.beforeCommit(ctx);
+      await ctx.flush();
+      return value;
+    });
+    if (last) this.hooks.afterCommit(last);
+    return result;
+  }
+}

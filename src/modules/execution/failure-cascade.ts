@@ -1,0 +1,102 @@
+import { placeholders, toNumber } from './engine-db.js';
+import { lockRuns, type RunRow } from './run-row.js';
+import { ENGINE_ACTOR, type TransitionContext } from './transition-context.js';
+
+interface Reach {
+  runIds: Set<number>;
+  /** "<executionId>:<interfaceId>" of interfaces that cannot succeed any more. */
+  blocked: Set<string>;
+}
+
+/** Interface → children inside one execution (execution_interface.parent_ids). */
+export async function childInterfaces(ctx: TransitionContext, executionId: number): Promise<Map<number, number[]>> {
+  const rows = await ctx.sql.rows<{ interface_id: unknown; parent_ids: string }>(
+    'SELECT interface_id, parent_ids FROM execution_interface WHERE execution_id = ?',
+    [executionId],
+  );
+  const children = new Map<number, number[]>();
+  for (const row of rows) {
+    for (const parent of row.parent_ids.split(',').filter(Boolean)) {
+      children.set(Number(parent), [...(children.get(Number(parent)) ?? []), toNumber(row.interface_id)]);
+    }
+  }
+  return children;
+}
+
+/**
+ * Everything downstream of the given runs inside their executions: dependents through job
+ * dependencies, and every run of an interface whose parent interface contains a run of the set.
+ */
+export async function downstreamOf(ctx: TransitionContext, roots: readonly RunRow[]): Promise<Set<number>> {
+  const reach: Reach = { runIds: new Set(), blocked: new Set() };
+  const childrenByExecution = new Map<number, Map<number, number[]>>();
+  let frontier = roots.map((run) => ({ id: run.id, executionId: run.executionId, interfaceId: run.interfaceId }));
+  while (frontier.length > 0) {
+    const next: typeof frontier = [];
+    const add = (row: Record<string, unknown>) => {
+      const id = toNumber(row.id);
+      if (reach.runIds.has(id)) return;
+      reach.runIds.add(id);
+      next.push({ id, executionId: toNumber(row.execution_id), interfaceId: toNumber(row.interface_id) });
+    };
+    const ids = frontier.map((item) => item.id);
+    const dependents = await ctx.sql.rows<Record<string, unknown>>(
+      'SELECT DISTINCT r.id, r.execution_id, r.interface_id FROM job_run_dependency d JOIN job_run r ON r.id = d.run_id ' +
+        `WHERE d.prerequisite_run_id IN (${placeholders(ids.length)})`,
+      ids,
+    );
+    dependents.forEach(add);
+    for (const item of frontier) {
+      const key = `${item.executionId}:${item.interfaceId}`;
+      if (reach.blocked.has(key)) continue;
+      reach.blocked.add(key);
+      if (!childrenByExecution.has(item.executionId)) {
+        childrenByExecution.set(item.executionId, await childInterfaces(ctx, item.executionId));
+      }
+      const children = childrenByExecution.get(item.executionId)?.get(item.interfaceId) ?? [];
+      if (children.length === 0) continue;
+      const runs = await ctx.sql.rows<Record<string, unknown>>(
+        `SELECT id, execution_id, interface_id FROM job_run WHERE execution_id = ? AND interface_id IN (${placeholders(children.length)})`,
+        [item.executionId, ...children],
+      );
+      runs.forEach(add);
+    }
+    frontier = next;
+  }
+  for (const run of roots) reach.runIds.delete(run.id);
+  return reach.runIds;
+}
+
+/** A final failure: every run downstream that has not started is skipped at once, with the reason. */
+export async function skipDownstream(ctx: TransitionContext, failed: readonly RunRow[]): Promise<void> {
+  if (failed.length === 0) return;
+  for (const run of failed) {
+    await ctx.sql.exec(
+      "UPDATE execution_interface SET state = 'failed' WHERE execution_id = ? AND interface_id = ? AND state <> 'succeeded'",
+      [run.executionId, run.interfaceId],
+    );
+  }
+  const downstream = [...(await downstreamOf(ctx, failed))];
+  if (downstream.length === 0) return;
+  const runs = await lockRuns(ctx.sql, downstream, " AND state IN ('waiting','queued')");
+  if (runs.length === 0) return;
+  const reason =
+    failed.length === 1
+      ? `upstream ${failed[0].interfaceName}/${failed[0].jobName} ${failed[0].state}`
+      : `${failed.length} upstream runs did not succeed`;
+  const { sql, now } = ctx;
+  for (const state of ['waiting', 'queued'] as const) {
+    const group = runs.filter((run) => run.state === state);
+    if (group.length === 0) continue;
+    const affected = await sql.exec(
+      `UPDATE job_run SET state = 'skipped', error = ?, finished_at = ?, updated_at = ? ` +
+        `WHERE id IN (${placeholders(group.length)}) AND state = ?`,
+      [reason, now.getTime(), now.getTime(), ...group.map((run) => run.id), state],
+    );
+    if (affected !== group.length) throw new Error(`skip: ${affected} of ${group.length} runs changed`);
+    for (const run of group) {
+      run.state = 'skipped';
+      ctx.record(run, state, 'skipped', ENGINE_ACTOR, reason);
+    }
+  }
+}
