@@ -15,6 +15,29 @@ CREATE TABLE `alert_channel` (
   UNIQUE KEY `uq_alert_channel_name` (`name`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `alert_outbox` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `dedupe_key` varchar(128) NOT NULL,
+  `execution_id` int(11) NOT NULL,
+  `dispatch_id` int(11) DEFAULT NULL,
+  `event` varchar(16) NOT NULL,
+  `channel_id` int(11) NOT NULL,
+  `recipients` varchar(2000) NOT NULL DEFAULT '',
+  `subject` varchar(512) NOT NULL,
+  `body` text NOT NULL,
+  `placeholder_values` text NOT NULL,
+  `state` varchar(16) NOT NULL,
+  `attempts` int(11) NOT NULL DEFAULT 0,
+  `next_attempt_at` bigint(20) NOT NULL,
+  `claimed_by` varchar(64) DEFAULT NULL,
+  `last_error` varchar(2000) DEFAULT NULL,
+  `created_at` bigint(20) NOT NULL,
+  `sent_at` bigint(20) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_alert_outbox_dedupe_key` (`dedupe_key`),
+  KEY `ix_alert_outbox_due` (`state`,`next_attempt_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `api_token` (
   `id` int(11) NOT NULL AUTO_INCREMENT,
   `user_id` int(11) NOT NULL,
@@ -104,6 +127,23 @@ CREATE TABLE `dispatch_alert` (
   KEY `ix_dispatch_alert_channel` (`channel_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `dispatch_fire` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `dispatch_id` int(11) NOT NULL,
+  `scheduled_at` bigint(20) NOT NULL,
+  `trigger` varchar(16) NOT NULL,
+  `outcome` varchar(16) NOT NULL,
+  `data_date` varchar(10) NOT NULL,
+  `instance` varchar(128) NOT NULL,
+  `fired_at` bigint(20) NOT NULL,
+  `latency_ms` int(11) DEFAULT NULL,
+  `execution_id` int(11) DEFAULT NULL,
+  `error` varchar(1000) NOT NULL DEFAULT '',
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_dispatch_fire` (`dispatch_id`,`scheduled_at`),
+  KEY `ix_dispatch_fire_outcome` (`outcome`,`scheduled_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `etl_interface` (
   `id` int(11) NOT NULL AUTO_INCREMENT,
   `name` varchar(128) NOT NULL,
@@ -176,6 +216,40 @@ CREATE TABLE `etl_job_param` (
   PRIMARY KEY (`job_id`,`position`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `execution` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `dispatch_id` int(11) DEFAULT NULL,
+  `interface_id` int(11) NOT NULL,
+  `interface_name` varchar(128) NOT NULL,
+  `dispatch_name` varchar(128) NOT NULL DEFAULT '',
+  `scheduled_at` bigint(20) NOT NULL,
+  `data_date` varchar(10) NOT NULL,
+  `trigger` varchar(16) NOT NULL,
+  `state` varchar(16) NOT NULL,
+  `run_downstream` smallint(6) NOT NULL DEFAULT 0,
+  `created_by` varchar(64) NOT NULL,
+  `created_at` bigint(20) NOT NULL,
+  `finished_at` bigint(20) DEFAULT NULL,
+  `updated_at` bigint(20) NOT NULL,
+  `failure_alerted` smallint(6) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_execution_dispatch_scheduled` (`dispatch_id`,`scheduled_at`),
+  KEY `ix_execution_state` (`state`),
+  KEY `ix_execution_dispatch_state` (`dispatch_id`,`state`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `execution_interface` (
+  `execution_id` int(11) NOT NULL,
+  `interface_id` int(11) NOT NULL,
+  `interface_name` varchar(128) NOT NULL,
+  `parent_ids` varchar(2000) NOT NULL DEFAULT '',
+  `level` int(11) NOT NULL DEFAULT 0,
+  `state` varchar(16) NOT NULL,
+  `waiting_on` int(11) NOT NULL DEFAULT 0,
+  `finished_at` bigint(20) DEFAULT NULL,
+  PRIMARY KEY (`execution_id`,`interface_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `exec_host` (
   `id` int(11) NOT NULL AUTO_INCREMENT,
   `name` varchar(128) NOT NULL,
@@ -218,6 +292,95 @@ CREATE TABLE `http_session` (
   KEY `ix_http_session_expires` (`expires_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `job_log` (
+  `run_id` int(11) NOT NULL,
+  `attempt` int(11) NOT NULL,
+  `seq` int(11) NOT NULL,
+  `stream` varchar(8) NOT NULL,
+  `time` bigint(20) NOT NULL,
+  `line` text NOT NULL,
+  PRIMARY KEY (`run_id`,`attempt`,`seq`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `job_run` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `execution_id` int(11) NOT NULL,
+  `node_run_id` varchar(64) NOT NULL,
+  `data_date` varchar(10) NOT NULL,
+  `interface_id` int(11) NOT NULL,
+  `interface_name` varchar(128) NOT NULL,
+  `job_id` int(11) NOT NULL,
+  `job_name` varchar(128) NOT NULL,
+  `command_type` varchar(8) NOT NULL,
+  `command` text NOT NULL,
+  `interpreter` varchar(256) NOT NULL DEFAULT '',
+  `working_dir` varchar(1024) NOT NULL DEFAULT '',
+  `params` text NOT NULL,
+  `success_exit_codes` varchar(64) NOT NULL DEFAULT '0',
+  `timeout_warn_seconds` int(11) NOT NULL DEFAULT 0,
+  `timeout_fail_seconds` int(11) NOT NULL DEFAULT 0,
+  `retry_count` int(11) NOT NULL DEFAULT 0,
+  `retry_interval_seconds` int(11) NOT NULL DEFAULT 0,
+  `retry_backoff_percent` int(11) NOT NULL DEFAULT 100,
+  `retry_lost` smallint(6) NOT NULL DEFAULT 1,
+  `target_host_id` int(11) DEFAULT NULL,
+  `host_tag` varchar(64) NOT NULL DEFAULT '',
+  `routing_strategy` varchar(16) NOT NULL DEFAULT 'round_robin',
+  `state` varchar(16) NOT NULL,
+  `attempt` int(11) NOT NULL DEFAULT 1,
+  `retries_used` int(11) NOT NULL DEFAULT 0,
+  `waiting_on` int(11) NOT NULL DEFAULT 0,
+  `gated` smallint(6) NOT NULL DEFAULT 0,
+  `not_before` bigint(20) NOT NULL,
+  `host_id` int(11) DEFAULT NULL,
+  `avoid_host_id` int(11) DEFAULT NULL,
+  `pid` int(11) DEFAULT NULL,
+  `exit_code` int(11) DEFAULT NULL,
+  `exit_signal` varchar(16) DEFAULT NULL,
+  `error` varchar(2000) DEFAULT NULL,
+  `tail` text DEFAULT NULL,
+  `warned` smallint(6) NOT NULL DEFAULT 0,
+  `created_at` bigint(20) NOT NULL,
+  `dispatched_at` bigint(20) DEFAULT NULL,
+  `started_at` bigint(20) DEFAULT NULL,
+  `finished_at` bigint(20) DEFAULT NULL,
+  `updated_at` bigint(20) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_job_run_node_run_id` (`node_run_id`),
+  KEY `ix_job_run_job_date_state` (`job_id`,`data_date`,`state`),
+  KEY `ix_job_run_state_not_before` (`state`,`not_before`,`id`),
+  KEY `ix_job_run_state_host` (`state`,`host_id`),
+  KEY `ix_job_run_execution_interface_state` (`execution_id`,`interface_id`,`state`),
+  KEY `ix_job_run_execution_state` (`execution_id`,`state`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `job_run_dependency` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `run_id` int(11) NOT NULL,
+  `prerequisite_job_id` int(11) NOT NULL,
+  `prerequisite_run_id` int(11) DEFAULT NULL,
+  `data_date` varchar(10) NOT NULL,
+  `satisfied` smallint(6) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`id`),
+  KEY `ix_job_run_dependency_external` (`prerequisite_job_id`,`data_date`,`satisfied`),
+  KEY `ix_job_run_dependency_prerequisite_run` (`prerequisite_run_id`,`satisfied`),
+  KEY `ix_job_run_dependency_run` (`run_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `job_run_transition` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `run_id` int(11) NOT NULL,
+  `execution_id` int(11) NOT NULL,
+  `attempt` int(11) NOT NULL,
+  `from_state` varchar(16) NOT NULL,
+  `to_state` varchar(16) NOT NULL,
+  `at` bigint(20) NOT NULL,
+  `actor` varchar(128) NOT NULL,
+  `reason` varchar(1000) NOT NULL DEFAULT '',
+  PRIMARY KEY (`id`),
+  KEY `ix_job_run_transition_run` (`run_id`,`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `migrations` (
   `id` int(11) NOT NULL AUTO_INCREMENT,
   `timestamp` bigint(20) NOT NULL,
@@ -225,5 +388,13 @@ CREATE TABLE `migrations` (
   PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `node_event` (
+  `run_id` int(11) NOT NULL,
+  `attempt` int(11) NOT NULL,
+  `seq` int(11) NOT NULL,
+  `received_at` bigint(20) NOT NULL,
+  PRIMARY KEY (`run_id`,`attempt`,`seq`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795312194839, 'Init1795312194839');
-INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795312287583, 'Dev1795312287583');
+INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795314245741, 'DefinitionsAndEngine1795314245741');

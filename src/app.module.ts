@@ -8,8 +8,18 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { LocalExecNodeModule } from './infra/local-node/local-exec-node.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { AlertModule } from './modules/alert/alert.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { DispatchModule } from './modules/dispatch/dispatch.module.js';
+import { ExecHostModule } from './modules/exec-host/exec-host.module.js';
+import { ExecutionModule } from './modules/execution/execution.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { InterfaceModule } from './modules/interface/interface.module.js';
+import { JobModule } from './modules/job/job.module.js';
+import { NodeRpcModule } from './modules/node-rpc/node-rpc.module.js';
+import { SchedulerModule } from './modules/scheduler/scheduler.module.js';
+import { TransferModule } from './modules/transfer/transfer.module.js';
+import { TopologyModule } from './modules/topology/topology.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
 @Module({})
@@ -23,8 +33,18 @@ export class AppModule {
         AuditModule,
         UsersModule,
         AuthModule,
+        ExecHostModule,
+        AlertModule,
+        DispatchModule,
         HealthModule,
+        InterfaceModule,
+        JobModule,
         LocalExecNodeModule,
+        SchedulerModule,
+        ExecutionModule,
+        NodeRpcModule,
+        TransferModule,
+        TopologyModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

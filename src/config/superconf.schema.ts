@@ -52,6 +52,12 @@ export const superconfSchema = {
     port: port(6379, 'Redis port.'),
     password: secret('Redis password.'),
     db: int(0, 0, 255, 'Redis database index.'),
+    keyPrefix: str(
+      'meshcron:',
+      'Prefix of every Redis key the portal writes.',
+      /^[A-Za-z0-9_.:-]{0,64}$/,
+      'up to 64 of A-Z a-z 0-9 _ . : -',
+    ),
   },
   lock: {
     driver: oneOf(

@@ -1,10 +1,20 @@
 import { AlertChannelEntity } from '../../modules/alert/alert-channel.entity.js';
+import { AlertOutboxEntity } from '../../modules/alert-delivery/alert-outbox.entity.js';
 import { AuditLogEntity } from '../../modules/audit/audit-log.entity.js';
 import { SessionEntity } from '../../modules/auth/session.entity.js';
 import { DispatchAlertEntity, DispatchEntity } from '../../modules/dispatch/dispatch.entity.js';
+import { ExecutionEntity, ExecutionInterfaceEntity } from '../../modules/execution/execution.entity.js';
+import {
+  JobRunDependencyEntity,
+  JobRunEntity,
+  JobRunTransitionEntity,
+} from '../../modules/execution/job-run.entity.js';
+import { JobLogEntity } from '../../modules/execution/logs/job-log.entity.js';
 import { ExecHostEntity, ExecHostStatusEntity, ExecHostTagEntity } from '../../modules/exec-host/exec-host.entity.js';
 import { InterfaceDependencyEntity, InterfaceEntity } from '../../modules/interface/interface.entity.js';
 import { JobDependencyEntity, JobEntity, JobParamEntity } from '../../modules/job/job.entity.js';
+import { NodeEventEntity } from '../../modules/node-rpc/node-event.entity.js';
+import { DispatchFireEntity } from '../../modules/scheduler/dispatch-fire.entity.js';
 import { ApiTokenEntity } from '../../modules/users/api-token.entity.js';
 import { UserEntity } from '../../modules/users/user.entity.js';
 import { AppSettingEntity } from './app-setting.entity.js';
@@ -27,4 +37,13 @@ export const entities = [
   AlertChannelEntity,
   DispatchEntity,
   DispatchAlertEntity,
+  ExecutionEntity,
+  ExecutionInterfaceEntity,
+  JobRunEntity,
+  JobRunDependencyEntity,
+  JobRunTransitionEntity,
+  NodeEventEntity,
+  JobLogEntity,
+  AlertOutboxEntity,
+  DispatchFireEntity,
 ];
