@@ -109,7 +109,8 @@ interface RpcResponse {
   error?: { code: number; message: string };
 }
 
-function rpcError(code: number, message: string): ExecNodeError {
+/** The typed error for a JSON-RPC error answer of an exec node. */
+export function rpcError(code: number, message: string): ExecNodeError {
   switch (code) {
     case RPC_CODES.noSlot:
       return new NoSlotError('rpc', message, code);

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ExecNodeClient } from '../../infra/rpc/exec-node.client.js';
 import type { EngineHost } from './host-registry.service.js';
-import { JobRunBatchClient } from './job-run-batch.js';
+import { JobRunBatchClient } from '../../infra/rpc/exec-node-batch.client.js';
 
 /** One JSON-RPC client per host (address and token as last read), plus a per-host request limit. */
 @Injectable()

@@ -1,38 +1,13 @@
 import { Agent, request } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import {
-  DrainingError,
-  ExecNodeError,
-  InvalidParamsError,
-  NoSlotError,
-  RPC_CODES,
-  RunNotFoundError,
-  type ExecNodeTarget,
-  type JobRunParams,
-} from '../../infra/rpc/exec-node.client.js';
+import { ExecNodeError, rpcError, type ExecNodeTarget, type JobRunParams } from './exec-node.client.js';
 
 const TIMEOUT_MS = 30_000;
-
-function rpcError(code: number, message: string): ExecNodeError {
-  switch (code) {
-    case RPC_CODES.noSlot:
-      return new NoSlotError('rpc', message, code);
-    case RPC_CODES.draining:
-      return new DrainingError('rpc', message, code);
-    case RPC_CODES.runNotFound:
-      return new RunNotFoundError('rpc', message, code);
-    case RPC_CODES.invalidParams:
-      return new InvalidParamsError('rpc', message, code);
-    default:
-      return new ExecNodeError('rpc', message, code);
-  }
-}
 
 /**
  * Many `job.run` calls in one JSON-RPC 2.0 batch (one HTTP exchange instead of one per run, on
  * both sides), over node:http with keep-alive. Each element resolves to the node's result or to the
  * same ExecNodeError subclasses the portal's ExecNodeClient uses, so callers classify them alike.
- * TODO(owner of infra/rpc): move into ExecNodeClient as `batch()`.
  */
 export class JobRunBatchClient {
   private readonly url: URL;
