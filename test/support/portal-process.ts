@@ -26,6 +26,7 @@ import { FireService } from '../../src/modules/scheduler/fire.service.js';
 import { freePort, uniqueName } from './services.js';
 
 export const PORTAL_PROCESS_MAIN = fileURLToPath(import.meta.url);
+export const REAL_PORTAL_MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.js');
 
 /** One line of the start log. */
 export interface RecordedStart {
@@ -84,7 +85,10 @@ export function readStartLog(file: string): RecordedStart[] {
 export interface PortalProcessOptions {
   /** Environment in testPortalEnv() shape (SC__… keys); PORT is chosen here. */
   env: Record<string, string>;
-  /** Where RecordingExecutionStarter writes; required while the portal has no engine. */
+  /**
+   * Where RecordingExecutionStarter writes. Without it the process is the real portal
+   * (dist/src/main.js) with the real execution engine.
+   */
   startLog?: string;
   /** Name used in error messages. */
   name?: string;
@@ -126,7 +130,8 @@ export class PortalProcess {
     env.PORT = String(this.port);
     delete env.SC__SERVER__PORT;
     if (this.options.startLog !== undefined) env.MESHCRON_TEST_START_LOG = this.options.startLog;
-    const child = spawn(process.execPath, [PORTAL_PROCESS_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const main = this.options.startLog === undefined ? REAL_PORTAL_MAIN : PORTAL_PROCESS_MAIN;
+    const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     const collect = (chunk: Buffer) => (this.output += chunk.toString());
