@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { InterfaceDependencyEntity, InterfaceEntity } from '../src/modules/interface/interface.entity.js';
 import { JobDependencyEntity, JobEntity, JobParamEntity } from '../src/modules/job/job.entity.js';
 import { startTestPortal, type TestDatabase } from '../test/support/portal.js';
+import { jobRow } from './seed-rows.js';
 
 const INTERFACES = 1_000;
 const JOBS_PER_INTERFACE = 10;
@@ -36,30 +37,13 @@ async function seed(dataSource: DataSource): Promise<void> {
     await dataSource.getRepository(InterfaceDependencyEntity).insert(parents.slice(i, i + 500));
   }
   const jobs = ids.flatMap((interfaceId, i) =>
-    Array.from({ length: JOBS_PER_INTERFACE }, (_, j) => ({
-      interfaceId,
-      name: `job_${i}_${j}`,
-      description: `loads table t_${i}_${j}`,
-      folder: `dw/layer_${i % 10}`,
-      execHostId: null,
-      hostTag: 'etl',
-      routingStrategy: 'round_robin' as const,
-      workingDir: '/data/etl',
-      commandType: 'argv' as const,
-      command: `sh run.sh t_${i}_${j}`,
-      interpreter: '',
-      successExitCodes: '0',
-      timeoutWarnSeconds: 0,
-      timeoutFailSeconds: 3600,
-      retryCount: null,
-      retryIntervalSeconds: null,
-      retryBackoffPercent: 100,
-      retryLost: true,
-      enabled: true,
-      createdAt: now,
-      updatedAt: now,
-      updatedBy: 'bench',
-    })),
+    Array.from({ length: JOBS_PER_INTERFACE }, (_, j) =>
+      jobRow(interfaceId, `job_${i}_${j}`, now, {
+        description: `loads table t_${i}_${j}`,
+        folder: `dw/layer_${i % 10}`,
+        command: `sh run.sh t_${i}_${j}`,
+      }),
+    ),
   );
   for (let i = 0; i < jobs.length; i += 500) await dataSource.getRepository(JobEntity).insert(jobs.slice(i, i + 500));
   const jobIds = (await dataSource.getRepository(JobEntity).find({ select: { id: true }, order: { id: 'ASC' } })).map(

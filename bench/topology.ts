@@ -16,6 +16,7 @@ import { JobDependencyEntity, JobEntity } from '../src/modules/job/job.entity.js
 import { launchBrowser } from '../test/support/browser.js';
 import type { HttpClient } from '../test/support/http-client.js';
 import { ADMIN_PASSWORD, startTestPortal, type TestDatabase } from '../test/support/portal.js';
+import { jobRow } from './seed-rows.js';
 
 const LAYERS = 10;
 const PER_LAYER = 100;
@@ -35,33 +36,6 @@ async function insertAll<T extends object>(dataSource: DataSource, entity: new (
   for (let index = 0; index < rows.length; index += 500) {
     await dataSource.getRepository(entity).insert(rows.slice(index, index + 500));
   }
-}
-
-function jobRow(interfaceId: number, name: string, now: Date): Partial<JobEntity> {
-  return {
-    interfaceId,
-    name,
-    description: '',
-    folder: 'bench',
-    execHostId: null,
-    hostTag: 'etl',
-    routingStrategy: 'round_robin',
-    workingDir: '/data/etl',
-    commandType: 'argv',
-    command: `sh run.sh ${name}`,
-    interpreter: '',
-    successExitCodes: '0',
-    timeoutWarnSeconds: 0,
-    timeoutFailSeconds: 3600,
-    retryCount: null,
-    retryIntervalSeconds: null,
-    retryBackoffPercent: 100,
-    retryLost: true,
-    enabled: true,
-    createdAt: now,
-    updatedAt: now,
-    updatedBy: 'bench',
-  };
 }
 
 /** Seeds the mesh through the repositories; returns interface ids by layer and job ids by interface. */
