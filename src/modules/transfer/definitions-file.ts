@@ -1,6 +1,12 @@
 import { ValidationException } from '../../common/http/app.exception.js';
 import type { DispatchInput } from '../dispatch/dispatch.input.js';
-import { DEFINITIONS_FORMAT, DEFINITIONS_VERSION } from './definitions-format.js';
+import {
+  DEFINITIONS_FORMAT,
+  DEFINITIONS_VERSION,
+  DISPATCH_DIFF_FIELDS,
+  INTERFACE_DIFF_FIELDS,
+  JOB_DIFF_FIELDS,
+} from './definitions-format.js';
 import { FieldReader, isRecord } from './field-reader.js';
 import {
   jobKey,
@@ -15,52 +21,11 @@ import {
 } from './import-model.js';
 
 const TOP_FIELDS = ['format', 'version', 'exportedAt', 'interfaces', 'jobs', 'dispatches'];
-const INTERFACE_FIELDS = [
-  'name',
-  'description',
-  'folder',
-  'dataDateWatermark',
-  'retryCount',
-  'retryIntervalSeconds',
-  'enabled',
-  'parents',
-];
-const JOB_FIELDS = [
-  'interface',
-  'name',
-  'description',
-  'folder',
-  'execHost',
-  'hostTag',
-  'routingStrategy',
-  'workingDir',
-  'commandType',
-  'command',
-  'interpreter',
-  'params',
-  'successExitCodes',
-  'timeoutWarnSeconds',
-  'timeoutFailSeconds',
-  'retryCount',
-  'retryIntervalSeconds',
-  'retryBackoffPercent',
-  'retryLost',
-  'enabled',
-  'prerequisites',
-];
-const DISPATCH_FIELDS = [
-  'name',
-  'interface',
-  'description',
-  'cron',
-  'timezone',
-  'enabled',
-  'misfirePolicy',
-  'overlapPolicy',
-  'runDownstream',
-  'dataDateOffsetDays',
-  'alerts',
-];
+// What a file object may hold: its natural key, plus every field the diff compares (and, for
+// interfaces, the watermark, which is only set on create).
+const INTERFACE_FIELDS = ['name', 'dataDateWatermark', ...INTERFACE_DIFF_FIELDS];
+const JOB_FIELDS = ['interface', 'name', ...JOB_DIFF_FIELDS];
+const DISPATCH_FIELDS = ['name', ...DISPATCH_DIFF_FIELDS];
 
 /** The top of the file: format, version and the three lists. Anything else is refused as a whole. */
 function checkHeader(value: unknown): Record<string, unknown> {
