@@ -1,3 +1,4 @@
+import { PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -74,54 +75,8 @@ export class CreateDispatchDto {
   dataDateOffsetDays?: number;
 }
 
-export class UpdateDispatchDto {
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  interfaceId?: number;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 128)
-  name?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  description?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  cron?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  timezone?: string;
-
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
-
-  @IsOptional()
-  @IsIn(MISFIRE_POLICIES)
-  misfirePolicy?: MisfirePolicy;
-
-  @IsOptional()
-  @IsIn(OVERLAP_POLICIES)
-  overlapPolicy?: OverlapPolicy;
-
-  @IsOptional()
-  @IsBoolean()
-  runDownstream?: boolean;
-
-  @IsOptional()
-  @IsInt()
-  @Min(-MAX_OFFSET_DAYS)
-  @Max(MAX_OFFSET_DAYS)
-  dataDateOffsetDays?: number;
-}
+/** Any subset of the create fields, with the same rules. */
+export class UpdateDispatchDto extends PartialType(CreateDispatchDto) {}
 
 export class DispatchAlertDto {
   @IsIn(ALERT_EVENTS)
