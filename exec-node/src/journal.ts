@@ -25,6 +25,8 @@ export interface RunRow {
   log_bytes: number;
   truncated: number;
   tail: string;
+  /** JSON `{ name: value }` of the outputs captured so far (job-outputs.ts). */
+  outputs: string;
 }
 
 export interface OutboxRow {
@@ -43,6 +45,7 @@ export interface RunProgress extends RunKey {
   logBytes: number;
   truncated: boolean;
   tail: string;
+  outputs: string;
 }
 
 export interface StartRecord {
@@ -68,7 +71,7 @@ CREATE TABLE IF NOT EXISTS runs (
   accepted_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER,
   exit_code INTEGER, signal TEXT, error TEXT,
   next_seq INTEGER NOT NULL DEFAULT 1, log_bytes INTEGER NOT NULL DEFAULT 0,
-  truncated INTEGER NOT NULL DEFAULT 0, tail TEXT NOT NULL DEFAULT '[]',
+  truncated INTEGER NOT NULL DEFAULT 0, tail TEXT NOT NULL DEFAULT '[]', outputs TEXT NOT NULL DEFAULT '{}',
   PRIMARY KEY (run_id, attempt)
 );
 -- serves: active runs at start-up (recovery) and for the heartbeat
@@ -98,6 +101,7 @@ export class Journal {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    addColumnIfMissing(this.db, 'runs', 'outputs', "TEXT NOT NULL DEFAULT '{}'");
     this.statements = prepare(this.db);
   }
 
@@ -221,6 +225,12 @@ export class Journal {
   }
 }
 
+/** Journals written by an older node lack newer columns: added in place, existing rows get the default. */
+function addColumnIfMissing(db: Database.Database, table: string, column: string, definition: string): void {
+  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+  if (!columns.some((item) => item.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+}
+
 function prepare(db: Database.Database) {
   const held = `SELECT run_id, attempt, state FROM runs WHERE state IN ('accepted', 'running')
     UNION SELECT r.run_id, r.attempt, r.state FROM runs r
@@ -238,7 +248,7 @@ function prepare(db: Database.Database) {
     markRunning: db.prepare(`UPDATE runs SET state = 'running', pid = @pid, pgid = @pid, proc_start = @procStart,
       boot_id = @bootId, started_at = @startedAt, next_seq = @nextSeq WHERE run_id = @runId AND attempt = @attempt`),
     progress: db.prepare(`UPDATE runs SET next_seq = @nextSeq, log_bytes = @logBytes, truncated = @truncated,
-      tail = @tail WHERE run_id = @runId AND attempt = @attempt`),
+      tail = @tail, outputs = @outputs WHERE run_id = @runId AND attempt = @attempt`),
     finish: db.prepare(`UPDATE runs SET state = @state, finished_at = @finishedAt, exit_code = @exitCode,
       signal = @signal, error = @error WHERE run_id = @runId AND attempt = @attempt`),
     runsInStates: db.prepare('SELECT * FROM runs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY accepted_at'),

@@ -1,3 +1,4 @@
+import { parseOutputs } from './job-outputs.js';
 import type { Journal, RunRow } from './journal.js';
 import type { Logger } from './logger.js';
 import { killOrphanedGroup } from './process-group.js';
@@ -42,6 +43,7 @@ function markLost(journal: Journal, row: RunRow, nodeName: string, reportEvents:
         finishedAt: new Date(finishedAt).toISOString(),
         logBytes: row.log_bytes,
         truncated: row.truncated === 1,
+        outputs: parseOutputs(row.outputs),
         tail: tail.map((line) => ({ seq: line.seq, stream: line.stream, line: line.line })),
       })
     : null;
@@ -52,6 +54,7 @@ function markLost(journal: Journal, row: RunRow, nodeName: string, reportEvents:
     logBytes: row.log_bytes,
     truncated: row.truncated === 1,
     tail: row.tail,
+    outputs: row.outputs,
   };
   journal.recordFinished(progress, { state: 'lost', finishedAt, exitCode: null, signal: null, error }, event);
 }

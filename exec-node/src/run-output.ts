@@ -1,3 +1,4 @@
+import { OutputCapture, type Outputs } from './job-outputs.js';
 import type { RunProgress } from './journal.js';
 import { collectYoungGeneration } from './memory.js';
 import type { LogLine, OutputStream, RunKey } from './types.js';
@@ -28,6 +29,7 @@ export class RunOutput {
   discardedBytes = 0;
   pending: LogLine[] = [];
   private tail: LogLine[] = [];
+  private readonly captured: OutputCapture;
 
   constructor(
     readonly meta: RunMeta,
@@ -35,7 +37,9 @@ export class RunOutput {
     private readonly tailSize: number,
     private readonly sink: LineSink,
     public nextSeq = 1,
-  ) {}
+  ) {
+    this.captured = new OutputCapture();
+  }
 
   allocateSeq(): number {
     const seq = this.nextSeq;
@@ -52,6 +56,9 @@ export class RunOutput {
 
   /** A line of job output; `bytes` counts the newline too. */
   addLine(stream: OutputStream, text: string, bytes: number, time: number): void {
+    // Output markers are taken from stdout (and still logged); a marker that cannot be taken logs why.
+    const warning = stream === 'stdout' ? this.captured.take(text) : null;
+    if (warning !== null) this.addNotice(warning);
     if (this.truncated) {
       this.discard(bytes);
       return;
@@ -85,6 +92,10 @@ export class RunOutput {
     return lines;
   }
 
+  outputs(): Outputs {
+    return this.captured.values();
+  }
+
   tailLines(): LogLine[] {
     return this.tail.slice();
   }
@@ -97,6 +108,7 @@ export class RunOutput {
       logBytes: this.logBytes,
       truncated: this.truncated,
       tail: JSON.stringify(this.tail),
+      outputs: JSON.stringify(this.captured.values()),
     };
   }
 

@@ -316,6 +316,7 @@ export class Runner {
       finishedAt: new Date(finish.finishedAt).toISOString(),
       logBytes: run.output.logBytes,
       truncated: run.output.truncated,
+      outputs: run.output.outputs(),
       tail: run.output.tailLines().map((line) => ({ seq: line.seq, stream: line.stream, line: line.line })),
     });
   }

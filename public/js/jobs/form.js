@@ -1,6 +1,7 @@
 /*
  * Job form enhancements: the interpreter only for scripts, param rows that can be added, removed and
- * moved, and an interface name box that suggests names. The form works without them.
+ * moved, an interface name box that suggests names, and a "Runs when" row for each prerequisite
+ * picked on the page (so its condition is set before the first save). The form works without them.
  */
 (function () {
   'use strict';
@@ -112,6 +113,43 @@
     });
   }
 
+  /** A "Runs when" row for a picked prerequisite, with the field names the server reads for it. */
+  function addConditionRow(table, template, box) {
+    var id = box.value;
+    if (table.querySelector('tr[data-prerequisite="' + id + '"]')) return;
+    var row = template.content.firstElementChild.cloneNode(true);
+    row.setAttribute('data-prerequisite', id);
+    row.querySelector('.mc-edge-label').textContent = box.parentNode.textContent.trim();
+    row.querySelectorAll('[data-field]').forEach(function (field) {
+      field.name = field.getAttribute('data-field') + '_' + id;
+    });
+    table.tBodies[0].appendChild(row);
+  }
+
+  function syncConditionRows(picked, table, template) {
+    picked.querySelectorAll('input[name="prerequisiteIds"]').forEach(function (box) {
+      if (box.checked) addConditionRow(table, template, box);
+      var row = table.querySelector('tr[data-prerequisite="' + box.value + '"]');
+      if (row) row.hidden = !box.checked;
+    });
+    var shown = table.querySelectorAll('tbody tr:not([hidden])').length > 0;
+    table.hidden = !shown;
+    var hint = document.getElementById('edge-conditions-hint');
+    if (hint) hint.hidden = !shown;
+  }
+
+  function setUpConditions() {
+    var picked = document.getElementById('prerequisites-picked');
+    var table = document.getElementById('edge-conditions');
+    var template = document.getElementById('edge-condition-row');
+    if (!picked || !table || !template) return;
+    var sync = function () {
+      syncConditionRows(picked, table, template);
+    };
+    new MutationObserver(sync).observe(picked, { childList: true });
+    picked.addEventListener('change', sync);
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     var form = document.getElementById('job-form');
     if (!form) return;
@@ -123,5 +161,6 @@
     toggleInterpreter(form);
     setUpParams();
     setUpInterfaceBox();
+    setUpConditions();
   });
 })();

@@ -2,7 +2,8 @@
  * Draws a topology graph from the API's compact payload with an ECharts `graph` series. The layout
  * comes from the server (x = layer, y = row), so the browser only places points: no force layout,
  * no animation on big graphs, labels hidden where they would pile up.
- * Node tuple: [type, id, label, layer, row, flags, ref]; edge tuple: [source, target, flags, weight].
+ * Node tuple: [type, id, label, layer, row, flags, ref]; edge tuple: [source, target, flags, weight,
+ * condition?, output?] (a condition only on job edges that are not plain success).
  */
 (function () {
   'use strict';
@@ -13,6 +14,9 @@
   var EDGE_JOB = 1;
   var EDGE_GATE = 2;
   var EDGE_REVERSED = 4;
+  var EDGE_CONDITION = 8;
+  /** Conditional job edges: `on failure` red dotted, `finished` blue dotted, `output …` purple dotted. */
+  var CONDITION_COLORS = { failed: '#d9534f', finished: '#1e9fff', output: '#8e44ad' };
   var MARGIN = { top: 40, bottom: 30, left: 60, right: 140 };
   var MIN_SPACING_X = 110;
   var MIN_SPACING_Y = 30;
@@ -136,11 +140,25 @@
     return item;
   }
 
+  /** `on failure`, `finished`, `output rows=/x/`; '' for a plain success edge. */
+  function conditionLabel(edge, text) {
+    if (!(edge[2] & EDGE_CONDITION)) return '';
+    var word = text['edge.' + edge[4]] || edge[4];
+    return edge[4] === 'output' ? word + ' ' + edge[5] : word;
+  }
+
   /** Only what differs from the series' line style is set per edge (thousands of edges stay cheap). */
   function edgeItem(edge, context) {
     var item = { source: edge[0], target: edge[1], value: edge[3] };
     var style = {};
     if (edge[2] & EDGE_GATE && !(edge[2] & EDGE_JOB)) style.type = 'dashed';
+    if (edge[2] & EDGE_CONDITION) {
+      style.type = 'dotted';
+      style.width = 2;
+      style.opacity = 0.9;
+      style.color = CONDITION_COLORS[edge[4]] || '#8e44ad';
+      item.label = { show: true, formatter: conditionLabel(edge, context.text), fontSize: 10, color: style.color };
+    }
     if (edge[3] > 1) style.width = Math.min(4, 1 + Math.log2(edge[3]));
     if (edge[2] & EDGE_REVERSED) {
       style.curveness = 0.3;
@@ -163,6 +181,7 @@
         if (edge[2] & EDGE_JOB) parts.push(edge[3] + ' ' + text.prerequisites);
         if (edge[2] & EDGE_GATE) parts.push(text.gate);
         if (edge[2] & EDGE_REVERSED) parts.push(text.reversed);
+        if (edge[2] & EDGE_CONDITION) parts.push(text['edge.runsWhen'] + ' ' + conditionLabel(edge, text));
         return escapeHtml(parts.join(' · '));
       }
       var node = context.graph.nodes[params.dataIndex];

@@ -1,5 +1,9 @@
+import { broadcastSpecOf } from './broadcast-spec.js';
 import { placeholders, toNumber, toNumberOrNull, type Sql, toText } from './engine-db.js';
-import type { CommandType, ParamKind, RoutingStrategy } from '../job/job.entity.js';
+import type { CommandType, EdgeCondition, ParamKind, RoutingStrategy } from '../job/job.entity.js';
+import type { EdgeRule } from './edge-condition.js';
+import type { RunState } from './job-run.entity.js';
+import { parseOutputs } from './run-outputs.js';
 
 export interface InterfaceDefinition {
   id: number;
@@ -31,8 +35,12 @@ export interface JobDefinition {
   execHostId: number | null;
   hostTag: string;
   routingStrategy: RoutingStrategy;
+  /** JSON of the broadcast settings; null when the job is not broadcast. */
+  broadcastSpec: string | null;
   params: { name: string; kind: ParamKind; value: string }[];
   prerequisiteIds: number[];
+  /** Prerequisite job → the edge's condition. */
+  edges: Map<number, EdgeRule>;
 }
 
 const INTERFACE_COLUMNS = 'id, name, enabled, retry_count, retry_interval_seconds';
@@ -117,12 +125,20 @@ export class DefinitionReader {
         value: String(param.value),
       });
     }
-    const dependencies = await this.sql.rows<{ job_id: unknown; prerequisite_id: unknown }>(
-      `SELECT job_id, prerequisite_id FROM etl_job_dependency WHERE job_id IN (${placeholders(jobIds.length)}) ORDER BY prerequisite_id`,
+    const dependencies = await this.sql.rows<Record<string, unknown>>(
+      'SELECT job_id, prerequisite_id, edge_condition, output_name, output_match FROM etl_job_dependency ' +
+        `WHERE job_id IN (${placeholders(jobIds.length)}) ORDER BY prerequisite_id`,
       jobIds,
     );
     for (const dependency of dependencies) {
-      byId.get(toNumber(dependency.job_id))?.prerequisiteIds.push(toNumber(dependency.prerequisite_id));
+      const job = byId.get(toNumber(dependency.job_id));
+      const prerequisiteId = toNumber(dependency.prerequisite_id);
+      job?.prerequisiteIds.push(prerequisiteId);
+      job?.edges.set(prerequisiteId, {
+        condition: dependency.edge_condition as EdgeCondition,
+        outputName: toText(dependency.output_name, ''),
+        outputMatch: toText(dependency.output_match, ''),
+      });
     }
     return jobs;
   }
@@ -135,6 +151,28 @@ export class DefinitionReader {
       ids,
     );
     return new Set(rows.map((row) => toNumber(row.id)));
+  }
+
+  /** How the ended runs of these jobs for the data date ended (any execution): the outside prerequisites. */
+  async endedRuns(
+    ids: number[],
+    dataDate: string,
+  ): Promise<Map<number, { state: RunState; outputs: Record<string, string> }[]>> {
+    const ended = new Map<number, { state: RunState; outputs: Record<string, string> }[]>();
+    if (ids.length === 0) return ended;
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `SELECT job_id, state, outputs FROM job_run WHERE job_id IN (${placeholders(ids.length)}) AND data_date = ? ` +
+        "AND state IN ('succeeded','failed','timed_out','killed','lost','skipped')",
+      [...ids, dataDate],
+    );
+    for (const row of rows) {
+      const jobId = toNumber(row.job_id);
+      ended.set(jobId, [
+        ...(ended.get(jobId) ?? []),
+        { state: row.state as RunState, outputs: parseOutputs(row.outputs) },
+      ]);
+    }
+    return ended;
   }
 
   /** Which of these jobs have a succeeded run for the data date (in any execution). */
@@ -167,7 +205,9 @@ export function mapJob(row: Record<string, unknown>): JobDefinition {
     execHostId: toNumberOrNull(row.exec_host_id),
     hostTag: toText(row.host_tag, ''),
     routingStrategy: row.routing_strategy as RoutingStrategy,
+    broadcastSpec: broadcastSpecOf(row),
     params: [],
     prerequisiteIds: [],
+    edges: new Map(),
   };
 }

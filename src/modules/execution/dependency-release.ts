@@ -1,32 +1,40 @@
+import { decide, openEdges, outcomes, skipDependents } from './edge-release.js';
 import { placeholders, toNumber } from './engine-db.js';
 import { lockRuns, lockRunsWhere, type RunRow } from './run-row.js';
 import { ENGINE_ACTOR, type TransitionContext } from './transition-context.js';
 
-const NOT_SUCCEEDED = "('waiting','queued','dispatched','running','failed','timed_out','killed','lost','skipped')";
+/** Runs that keep an interface from completing; a run skipped by a branch decision counts as done. */
+const NOT_DONE =
+  "(state IN ('waiting','queued','dispatched','running','failed','timed_out','killed','lost') " +
+  "OR (state = 'skipped' AND branch_skipped = 0))";
 
 interface DependencyRow {
   id: number;
   runId: number;
 }
 
-function mapDependencies(rows: Record<string, unknown>[]): DependencyRow[] {
-  return rows.map((row) => ({ id: toNumber(row.id), runId: toNumber(row.run_id) }));
-}
-
 /**
- * What a success releases: dependency rows on the run (inside its execution) or on its job for the
- * same data date (waiting runs of other executions), the gates of child interfaces once the whole
- * interface has succeeded, and every run left with nothing to wait for (waiting → queued).
+ * What the end of a run releases: dependency rows on the run (inside its execution) or on its job for
+ * the same data date (waiting runs of other executions) whose edge condition holds, skips of
+ * dependents whose condition does not (edge-release.ts), the gates of child interfaces once the whole
+ * interface is done, and every run left with nothing to wait for (waiting → queued).
  */
 export class DependencyRelease {
   constructor(private readonly ctx: TransitionContext) {}
 
-  async afterSuccess(runs: readonly RunRow[]): Promise<void> {
+  /**
+   * Runs that ended for good (succeeded, failed without a retry left, skipped): the edges on them are
+   * decided by their conditions (satisfied, or the dependent skipped), then their interfaces checked.
+   */
+  async afterEnd(runs: readonly RunRow[]): Promise<void> {
     if (runs.length === 0) return;
-    const rows = [...(await this.internalRows(runs)), ...(await this.externalRows(runs))];
-    await this.satisfy(rows);
+    const ended = await outcomes(this.ctx, runs);
+    const { internal, external } = await openEdges(this.ctx, runs, ended);
+    const decisions = decide(internal, external, ended);
+    await this.satisfy(decisions.satisfied);
+    await skipDependents(this.ctx, decisions.skipped);
     const pairs = new Map<string, { executionId: number; interfaceId: number }>();
-    for (const run of runs) {
+    for (const run of runs.filter((item) => item.state === 'succeeded' || item.state === 'skipped')) {
       pairs.set(`${run.executionId}:${run.interfaceId}`, {
         executionId: run.executionId,
         interfaceId: run.interfaceId,
@@ -74,38 +82,10 @@ export class DependencyRelease {
     }
   }
 
-  private async internalRows(runs: readonly RunRow[]): Promise<DependencyRow[]> {
-    const ids = runs.map((run) => run.id);
-    return mapDependencies(
-      await this.ctx.sql.rows(
-        `SELECT id, run_id FROM job_run_dependency WHERE prerequisite_run_id IN (${placeholders(ids.length)}) ` +
-          `AND satisfied = 0 ORDER BY id${this.ctx.sql.forUpdate}`,
-        ids,
-      ),
-    );
-  }
-
-  private async externalRows(runs: readonly RunRow[]): Promise<DependencyRow[]> {
-    const jobsByDate = new Map<string, Set<number>>();
-    for (const run of runs) jobsByDate.set(run.dataDate, (jobsByDate.get(run.dataDate) ?? new Set()).add(run.jobId));
-    const rows: DependencyRow[] = [];
-    for (const [dataDate, jobs] of jobsByDate) {
-      const jobIds = [...jobs];
-      // prerequisite_run_id is checked here, not in SQL, so the planner keeps to the (job, date) index.
-      const found = await this.ctx.sql.rows<Record<string, unknown>>(
-        `SELECT id, run_id, prerequisite_run_id FROM job_run_dependency WHERE prerequisite_job_id IN (${placeholders(jobIds.length)}) ` +
-          `AND data_date = ? AND satisfied = 0 ORDER BY id${this.ctx.sql.forUpdate}`,
-        [...jobIds, dataDate],
-      );
-      rows.push(...mapDependencies(found.filter((row) => row.prerequisite_run_id === null)));
-    }
-    return rows;
-  }
-
-  /** When every run of the interface has succeeded, marks it so and opens its children's gates. */
+  /** When every run of the interface has succeeded (or was skipped by a branch), marks it so and opens its children's gates. */
   async checkInterface(executionId: number, interfaceId: number): Promise<void> {
     const open = await this.ctx.sql.rows(
-      `SELECT id FROM job_run WHERE execution_id = ? AND interface_id = ? AND state IN ${NOT_SUCCEEDED} LIMIT 1`,
+      `SELECT id FROM job_run WHERE execution_id = ? AND interface_id = ? AND parent_run_id IS NULL AND ${NOT_DONE} LIMIT 1`,
       [executionId, interfaceId],
     );
     if (open.length === 0) await this.interfaceSucceeded(executionId, interfaceId);
@@ -114,9 +94,10 @@ export class DependencyRelease {
   private async interfaceSucceeded(executionId: number, interfaceId: number): Promise<void> {
     const { sql, now } = this.ctx;
     const changed = await sql.exec(
-      "UPDATE execution_interface SET state = 'succeeded', finished_at = ? WHERE execution_id = ? AND interface_id = ? " +
-        "AND state <> 'succeeded'",
-      [now.getTime(), executionId, interfaceId],
+      "UPDATE execution_interface SET state = 'succeeded', finished_at = ?, started_at = (SELECT MIN(r.started_at) " +
+        'FROM job_run r WHERE r.execution_id = ? AND r.interface_id = ?) ' +
+        "WHERE execution_id = ? AND interface_id = ? AND state <> 'succeeded'",
+      [now.getTime(), executionId, interfaceId, executionId, interfaceId],
     );
     if (changed === 0) return;
     await this.advanceWatermark(executionId, interfaceId);

@@ -1,5 +1,5 @@
 import { placeholders, toNumber } from './engine-db.js';
-import { lockRuns, type RunRow } from './run-row.js';
+import { lockRunsWhere, type RunRow } from './run-row.js';
 import { ENGINE_ACTOR, type TransitionContext } from './transition-context.js';
 
 interface Reach {
@@ -67,36 +67,53 @@ export async function downstreamOf(ctx: TransitionContext, roots: readonly RunRo
   return reach.runIds;
 }
 
-/** A final failure: every run downstream that has not started is skipped at once, with the reason. */
-export async function skipDownstream(ctx: TransitionContext, failed: readonly RunRow[]): Promise<void> {
-  if (failed.length === 0) return;
-  for (const run of failed) {
+/** Interfaces below the given ones in an execution (children, their children, …). */
+async function blockedInterfaces(ctx: TransitionContext, executionId: number, roots: number[]): Promise<number[]> {
+  const children = await childInterfaces(ctx, executionId);
+  const found = new Set<number>();
+  let frontier = roots;
+  while (frontier.length > 0) {
+    frontier = frontier.flatMap((id) => children.get(id) ?? []).filter((id) => !found.has(id));
+    frontier.forEach((id) => found.add(id));
+  }
+  return [...found];
+}
+
+/**
+ * A final failure, or a skip because of one: the run's interface cannot complete, so every run of the
+ * interfaces below it that has not started is skipped at once, with the reason. Job edges are decided
+ * one hop at a time by their conditions (edge-release.ts), so an on-failure branch still runs.
+ */
+export async function skipDownstream(ctx: TransitionContext, blocking: readonly RunRow[]): Promise<void> {
+  if (blocking.length === 0) return;
+  for (const run of blocking.filter((item) => item.state !== 'skipped')) {
     await ctx.sql.exec(
       "UPDATE execution_interface SET state = 'failed' WHERE execution_id = ? AND interface_id = ? AND state <> 'succeeded'",
       [run.executionId, run.interfaceId],
     );
   }
-  const downstream = [...(await downstreamOf(ctx, failed))];
-  if (downstream.length === 0) return;
-  const runs = await lockRuns(ctx.sql, downstream, " AND state IN ('waiting','queued')");
-  if (runs.length === 0) return;
-  const reason =
-    failed.length === 1
-      ? `upstream ${failed[0].interfaceName}/${failed[0].jobName} ${failed[0].state}`
-      : `${failed.length} upstream runs did not succeed`;
-  const { sql, now } = ctx;
-  for (const state of ['waiting', 'queued'] as const) {
-    const group = runs.filter((run) => run.state === state);
-    if (group.length === 0) continue;
-    const affected = await sql.exec(
-      `UPDATE job_run SET state = 'skipped', error = ?, finished_at = ?, updated_at = ? ` +
-        `WHERE id IN (${placeholders(group.length)}) AND state = ?`,
-      [reason, now.getTime(), now.getTime(), ...group.map((run) => run.id), state],
+  const byExecution = new Map<number, RunRow[]>();
+  for (const run of blocking) byExecution.set(run.executionId, [...(byExecution.get(run.executionId) ?? []), run]);
+  for (const [executionId, roots] of byExecution) {
+    const interfaces = await blockedInterfaces(ctx, executionId, [...new Set(roots.map((run) => run.interfaceId))]);
+    if (interfaces.length === 0) continue;
+    const runs = await lockRunsWhere(
+      ctx.sql,
+      `execution_id = ? AND interface_id IN (${placeholders(interfaces.length)}) AND state IN ('waiting','queued')`,
+      [executionId, ...interfaces],
     );
-    if (affected !== group.length) throw new Error(`skip: ${affected} of ${group.length} runs changed`);
-    for (const run of group) {
-      run.state = 'skipped';
-      ctx.record(run, state, 'skipped', ENGINE_ACTOR, reason);
+    const reason =
+      roots.length === 1
+        ? `upstream ${roots[0].interfaceName}/${roots[0].jobName} ${roots[0].state}`
+        : `${roots.length} upstream runs did not succeed`;
+    for (const run of runs) {
+      await ctx.cas(
+        run,
+        'skipped',
+        { error: reason, finished_at: ctx.now.getTime(), branch_skipped: 0 },
+        ENGINE_ACTOR,
+        reason,
+      );
     }
   }
 }

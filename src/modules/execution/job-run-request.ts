@@ -7,6 +7,7 @@ import {
 } from '../../infra/rpc/exec-node.client.js';
 import { splitShellWords } from '../job/shell-words.js';
 import { toNumber, toNumberOrNull, toText } from './engine-db.js';
+import { inputEnv, parseInputs, resolveInput, type RunInputs } from './run-outputs.js';
 import type { RoutingStrategy } from '../job/job.entity.js';
 
 /** What the dispatcher needs of a queued run: routing and the job.run request. */
@@ -29,11 +30,13 @@ export interface DispatchRow {
   routingStrategy: RoutingStrategy;
   avoidHostId: number | null;
   hostId: number | null;
+  /** JSON of the upstream outputs stored when the run was claimed (run-outputs.ts). */
+  inputs: string;
 }
 
 export const DISPATCH_COLUMNS =
   'id, execution_id, node_run_id, attempt, job_id, job_name, command_type, command, interpreter, working_dir, params, ' +
-  'success_exit_codes, timeout_fail_seconds, target_host_id, host_tag, routing_strategy, avoid_host_id, host_id';
+  'success_exit_codes, timeout_fail_seconds, target_host_id, host_tag, routing_strategy, avoid_host_id, host_id, inputs';
 
 export function mapDispatchRow(raw: Record<string, unknown>): DispatchRow {
   return {
@@ -55,6 +58,7 @@ export function mapDispatchRow(raw: Record<string, unknown>): DispatchRow {
     routingStrategy: raw.routing_strategy as RoutingStrategy,
     avoidHostId: toNumberOrNull(raw.avoid_host_id),
     hostId: toNumberOrNull(raw.host_id),
+    inputs: toText(raw.inputs, '{}'),
   };
 }
 
@@ -70,6 +74,8 @@ export function jobRunParams(row: DispatchRow): JobRunParams {
     .map((code) => code.trim())
     .filter(Boolean)
     .map(Number);
+  const inputs = parseInputs(row.inputs);
+  const env = inputEnv(inputs);
   return {
     runId: row.nodeRunId,
     attempt: row.attempt,
@@ -77,10 +83,23 @@ export function jobRunParams(row: DispatchRow): JobRunParams {
     jobId: row.jobId,
     command,
     ...(row.workingDir ? { cwd: row.workingDir } : {}),
-    params: JSON.parse(row.params) as { name: string; value: string }[],
+    ...(Object.keys(env).length > 0 ? { env } : {}),
+    params: resolvedParams(row.params, inputs),
     ...(row.timeoutFailSeconds > 0 ? { timeoutMs: row.timeoutFailSeconds * 1000 } : {}),
     ...(successExitCodes.length > 0 ? { successExitCodes } : {}),
   };
+}
+
+/** The snapshot's params with `input` params filled in from the run's inputs; throws naming the param. */
+function resolvedParams(text: string, inputs: RunInputs): { name: string; value: string }[] {
+  return (JSON.parse(text) as { name: string; value: string; input?: string }[]).map((param) => {
+    if (param.input === undefined) return { name: param.name, value: param.value };
+    try {
+      return { name: param.name, value: resolveInput(param.input, inputs) };
+    } catch (error) {
+      throw new Error(`param ${param.name}: ${(error as Error).message}`, { cause: error });
+    }
+  });
 }
 
 /**

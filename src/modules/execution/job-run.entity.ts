@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { FlagColumn, TimeColumn } from '../../infra/database/columns.js';
-import type { CommandType, RoutingStrategy } from '../job/job.entity.js';
+import type { CommandType, EdgeCondition, RoutingStrategy } from '../job/job.entity.js';
 
 export const RUN_STATES = [
   'waiting',
@@ -45,6 +45,8 @@ export function isTerminal(state: RunState): state is TerminalState {
 @Index('ix_job_run_state_not_before', ['state', 'notBefore', 'id'])
 // Cross-interface prerequisites and maxRunningPerJob: WHERE job_id = ? AND data_date = ? AND state = 'succeeded'.
 @Index('ix_job_run_job_date_state', ['jobId', 'dataDate', 'state'])
+// Job history: WHERE job_id = ? ORDER BY id DESC.
+@Index('ix_job_run_job_id', ['jobId', 'id'])
 export class JobRunEntity {
   @PrimaryGeneratedColumn()
   id: number;
@@ -120,6 +122,23 @@ export class JobRunEntity {
   @Column({ type: 'varchar', length: 16, default: 'round_robin' })
   routingStrategy: RoutingStrategy;
 
+  /** Broadcast parent: JSON `{parallel, failRate, failCount, kill}` of the job (null = not broadcast). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  broadcastSpec: string | null;
+
+  /** A broadcast child: its parent run (children are not in the dependency graph). */
+  @Index('ix_job_run_parent')
+  @Column({ type: 'int', nullable: true })
+  parentRunId: number | null;
+
+  /** A broadcast child: the parent's attempt that expanded it. */
+  @Column({ type: 'int', default: 0 })
+  parentAttempt: number;
+
+  /** A broadcast parent whose failure budget was exceeded in its current attempt. */
+  @FlagColumn({ default: 0 })
+  budgetExceeded: boolean;
+
   // -- state of the current attempt --
   @Column({ type: 'varchar', length: 16 })
   state: RunState;
@@ -167,9 +186,25 @@ export class JobRunEntity {
   @Column({ type: 'text', nullable: true })
   tail: string | null;
 
+  /** JSON `{ name: value }` the job printed (`::meshcron::output`), reported with run.finished. */
+  @Column({ type: 'text', nullable: true })
+  outputs: string | null;
+
+  /** JSON of the upstream outputs the current attempt was sent with (run-outputs.ts). */
+  @Column({ type: 'text', nullable: true })
+  inputs: string | null;
+
+  /** Skipped because an edge condition chose another branch (not because something upstream failed). */
+  @FlagColumn({ default: 0 })
+  branchSkipped: boolean;
+
   /** The warn timeout alert was raised for the current attempt. */
   @FlagColumn({ default: 0 })
   warned: boolean;
+
+  /** The attempt for which the "running late" alert was raised (0 = none): once per attempt. */
+  @Column({ type: 'int', default: 0 })
+  lateAlertedAttempt: number;
 
   @TimeColumn()
   createdAt: Date;
@@ -218,6 +253,17 @@ export class JobRunDependencyEntity {
 
   @FlagColumn({ default: 0 })
   satisfied: boolean;
+
+  /** The job edge's condition at snapshot time (etl_job_dependency). */
+  // CONDITION is a reserved word in MySQL: the column is edge_condition.
+  @Column({ name: 'edge_condition', type: 'varchar', length: 16, default: 'succeeded' })
+  condition: EdgeCondition;
+
+  @Column({ type: 'varchar', length: 64, default: '' })
+  outputName: string;
+
+  @Column({ type: 'varchar', length: 1000, default: '' })
+  outputMatch: string;
 }
 
 /** Every state change of a run: who, when, from, to, why. */

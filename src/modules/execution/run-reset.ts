@@ -1,7 +1,10 @@
 import { AppException } from '../../common/http/app.exception.js';
 import { DefinitionReader } from './definition-reader.js';
-import { toNumber, toNumberOrNull } from './engine-db.js';
+import { toNumber, toText } from './engine-db.js';
 import type { RunState } from './job-run.entity.js';
+import { edgeHolds, skipReason, type EdgeRule } from './edge-condition.js';
+import { EDGE_COLUMNS, mapEdge } from './edge-release.js';
+import { parseOutputs } from './run-outputs.js';
 import { lockRuns, type RunRow } from './run-row.js';
 import { snapshotFields } from './snapshot.js';
 import type { TransitionContext } from './transition-context.js';
@@ -18,16 +21,28 @@ const FRESH_ATTEMPT = {
   exit_signal: null,
   error: null,
   tail: null,
+  outputs: null,
+  inputs: null,
+  branch_skipped: 0,
   warned: 0,
   dispatched_at: null,
   started_at: null,
   finished_at: null,
 };
 
+interface ShapeRun {
+  state: RunState;
+  interfaceId: number;
+  jobName: string;
+  outputs: Record<string, string>;
+  /** Skipped by a branch decision: counts as done for its interface. */
+  branch: boolean;
+}
+
 interface ExecutionShape {
-  runs: Map<number, { state: RunState; interfaceId: number }>;
-  /** run → prerequisite runs inside the execution. */
-  prerequisites: Map<number, number[]>;
+  runs: Map<number, ShapeRun>;
+  /** run → prerequisite runs inside the execution, with the edge's condition. */
+  prerequisites: Map<number, { runId: number; rule: EdgeRule }[]>;
   parents: Map<number, number[]>;
   dataDate: string;
 }
@@ -67,7 +82,8 @@ export class RunReset {
     const succeededInterfaces = this.succeededInterfaces(shape, resetIds);
     const gates = await this.updateInterfaces(executionId, shape, succeededInterfaces, resetIds);
     for (const run of runs) {
-      if (blocked.has(run.id)) await this.skip(run, options);
+      const block = blocked.get(run.id);
+      if (block) await this.skip(run, block, options);
       else await this.restart(run, { shape, gates, resetIds }, options);
     }
     return runs.length;
@@ -75,22 +91,33 @@ export class RunReset {
 
   private async shape(executionId: number): Promise<ExecutionShape> {
     const { sql } = this.ctx;
-    const rows = await sql.rows<{ id: unknown; state: RunState; interface_id: unknown; data_date: string }>(
-      `SELECT id, state, interface_id, data_date FROM job_run WHERE execution_id = ? ORDER BY id${sql.forUpdate}`,
+    const rows = await sql.rows<Record<string, unknown>>(
+      'SELECT id, state, interface_id, data_date, job_name, outputs, branch_skipped FROM job_run WHERE execution_id = ? ' +
+        `ORDER BY id${sql.forUpdate}`,
       [executionId],
     );
     const runs = new Map(
-      rows.map((row) => [toNumber(row.id), { state: row.state, interfaceId: toNumber(row.interface_id) }]),
+      rows.map((row): [number, ShapeRun] => [
+        toNumber(row.id),
+        {
+          state: row.state as RunState,
+          interfaceId: toNumber(row.interface_id),
+          jobName: String(row.job_name),
+          outputs: parseOutputs(row.outputs),
+          branch: row.state === 'skipped' && toNumber(row.branch_skipped) === 1,
+        },
+      ]),
     );
-    const prerequisites = new Map<number, number[]>();
-    const deps = await sql.rows<{ run_id: unknown; prerequisite_run_id: unknown }>(
-      'SELECT d.run_id, d.prerequisite_run_id FROM job_run_dependency d JOIN job_run r ON r.id = d.run_id ' +
+    const prerequisites = new Map<number, { runId: number; rule: EdgeRule }[]>();
+    const deps = await sql.rows<Record<string, unknown>>(
+      `SELECT d.${EDGE_COLUMNS.split(', ').join(', d.')} FROM job_run_dependency d JOIN job_run r ON r.id = d.run_id ` +
         'WHERE r.execution_id = ? AND d.prerequisite_run_id IS NOT NULL',
       [executionId],
     );
-    for (const dep of deps) {
-      const runId = toNumber(dep.run_id);
-      prerequisites.set(runId, [...(prerequisites.get(runId) ?? []), toNumber(dep.prerequisite_run_id)]);
+    for (const edge of deps.map(mapEdge)) {
+      const list = prerequisites.get(edge.runId) ?? [];
+      list.push({ runId: edge.prerequisiteRunId ?? 0, rule: edge.rule });
+      prerequisites.set(edge.runId, list);
     }
     const interfaces = await sql.rows<{ interface_id: unknown; parent_ids: string }>(
       'SELECT interface_id, parent_ids FROM execution_interface WHERE execution_id = ?',
@@ -99,19 +126,21 @@ export class RunReset {
     const parents = new Map(
       interfaces.map((row) => [toNumber(row.interface_id), row.parent_ids.split(',').filter(Boolean).map(Number)]),
     );
-    return { runs, prerequisites, parents, dataDate: rows[0]?.data_date ?? '' };
+    return { runs, prerequisites, parents, dataDate: toText(rows[0]?.data_date, '') };
   }
 
-  /** Runs that cannot succeed after the reset: fixed point over prerequisites and parent interfaces. */
-  private blocked(shape: ExecutionShape, resetIds: Set<number>): Set<number> {
-    const blocked = new Set<number>();
+  /**
+   * Runs that cannot run after the reset, with why: fixed point over prerequisite edges (a prerequisite
+   * that is not rerun and whose end does not meet the edge's condition) and parent interfaces.
+   */
+  private blocked(shape: ExecutionShape, resetIds: Set<number>): Map<number, { reason: string; branch: boolean }> {
+    const blocked = new Map<number, { reason: string; branch: boolean }>();
+    const isBad = (id: number, run: ShapeRun) =>
+      resetIds.has(id) ? blocked.get(id)?.branch === false : BAD_STATES.has(run.state) && !run.branch;
     const badInterface = (interfaceId: number, seen = new Set<number>()): boolean => {
       if (seen.has(interfaceId)) return false;
       seen.add(interfaceId);
-      for (const [id, run] of shape.runs) {
-        if (run.interfaceId !== interfaceId) continue;
-        if (resetIds.has(id) ? blocked.has(id) : BAD_STATES.has(run.state)) return true;
-      }
+      for (const [id, run] of shape.runs) if (run.interfaceId === interfaceId && isBad(id, run)) return true;
       return (shape.parents.get(interfaceId) ?? []).some((parent) => badInterface(parent, seen));
     };
     for (let changed = true; changed;) {
@@ -119,17 +148,41 @@ export class RunReset {
       for (const id of resetIds) {
         if (blocked.has(id)) continue;
         const run = shape.runs.get(id);
-        const prerequisiteBad = (shape.prerequisites.get(id) ?? []).some((p) =>
-          resetIds.has(p) ? blocked.has(p) : BAD_STATES.has(shape.runs.get(p)?.state ?? 'failed'),
-        );
+        const why = this.edgeBlock(shape, resetIds, blocked, id);
         const gateBad = (shape.parents.get(run?.interfaceId ?? 0) ?? []).some((parent) => badInterface(parent));
-        if (prerequisiteBad || gateBad) {
-          blocked.add(id);
+        if (why || gateBad) {
+          blocked.set(id, why ?? { reason: 'an upstream interface did not succeed', branch: false });
           changed = true;
         }
       }
     }
     return blocked;
+  }
+
+  /** The first prerequisite edge of the run that cannot hold any more, if any. */
+  private edgeBlock(
+    shape: ExecutionShape,
+    resetIds: Set<number>,
+    blocked: Map<number, { reason: string; branch: boolean }>,
+    id: number,
+  ): { reason: string; branch: boolean } | null {
+    for (const { runId, rule } of shape.prerequisites.get(id) ?? []) {
+      const prerequisite = shape.runs.get(runId);
+      if (!prerequisite) continue;
+      if (resetIds.has(runId)) {
+        const upstream = blocked.get(runId);
+        // A prerequisite that will be skipped again ends as skipped: only `finished` edges hold then.
+        if (upstream && rule.condition !== 'finished') {
+          return { reason: `prerequisite ${prerequisite.jobName} skipped`, branch: upstream.branch };
+        }
+        continue;
+      }
+      if (!edgeHolds(rule, prerequisite.state, prerequisite.outputs)) {
+        const branch = prerequisite.state === 'succeeded' || prerequisite.branch;
+        return { reason: skipReason(prerequisite, rule), branch };
+      }
+    }
+    return null;
   }
 
   /** Interfaces all of whose runs are (and stay) succeeded; an interface without runs follows its parents. */
@@ -140,7 +193,7 @@ export class RunReset {
       seen.add(interfaceId);
       const runs = [...shape.runs].filter(([, run]) => run.interfaceId === interfaceId);
       if (runs.length === 0) return (shape.parents.get(interfaceId) ?? []).every((parent) => isDone(parent, seen));
-      return runs.every(([id, run]) => !resetIds.has(id) && run.state === 'succeeded');
+      return runs.every(([id, run]) => !resetIds.has(id) && (run.state === 'succeeded' || run.branch));
     };
     for (const interfaceId of shape.parents.keys()) if (isDone(interfaceId)) done.add(interfaceId);
     return done;
@@ -193,36 +246,41 @@ export class RunReset {
   /** Marks each prerequisite of the run satisfied or not as things are now; returns how many are not. */
   private async recomputeDependencies(run: RunRow, shape: ExecutionShape, resetIds: Set<number>): Promise<number> {
     const { sql } = this.ctx;
-    const deps = await sql.rows<{ id: unknown; prerequisite_run_id: unknown; prerequisite_job_id: unknown }>(
-      `SELECT id, prerequisite_run_id, prerequisite_job_id FROM job_run_dependency WHERE run_id = ? ORDER BY id${sql.forUpdate}`,
+    const deps = await sql.rows<Record<string, unknown>>(
+      `SELECT ${EDGE_COLUMNS}, prerequisite_job_id FROM job_run_dependency WHERE run_id = ? ORDER BY id${sql.forUpdate}`,
       [run.id],
     );
     const externalJobs = deps
       .filter((dep) => dep.prerequisite_run_id === null)
       .map((dep) => toNumber(dep.prerequisite_job_id));
-    const succeededJobs = await new DefinitionReader(sql).succeededJobIds(externalJobs, shape.dataDate);
+    const ended = await new DefinitionReader(sql).endedRuns(externalJobs, shape.dataDate);
     let unsatisfied = 0;
     for (const dep of deps) {
-      const prerequisite = toNumberOrNull(dep.prerequisite_run_id);
+      const { prerequisiteRunId: prerequisite, rule } = mapEdge(dep);
+      const upstream = prerequisite === null ? undefined : shape.runs.get(prerequisite);
       const satisfied =
         prerequisite === null
-          ? succeededJobs.has(toNumber(dep.prerequisite_job_id))
-          : shape.runs.get(prerequisite)?.state === 'succeeded' && !resetIds.has(prerequisite);
+          ? (ended.get(toNumber(dep.prerequisite_job_id)) ?? []).some((item) =>
+              edgeHolds(rule, item.state, item.outputs),
+            )
+          : upstream !== undefined && !resetIds.has(prerequisite) && edgeHolds(rule, upstream.state, upstream.outputs);
       if (!satisfied) unsatisfied += 1;
       await sql.exec('UPDATE job_run_dependency SET satisfied = ? WHERE id = ?', [satisfied ? 1 : 0, toNumber(dep.id)]);
     }
     return unsatisfied;
   }
 
-  private async skip(run: RunRow, options: ResetOptions): Promise<void> {
-    if (run.state === 'skipped') return;
-    await this.ctx.cas(
-      run,
-      'skipped',
-      { error: 'an upstream run did not succeed', finished_at: this.ctx.now.getTime() },
-      options.actor,
-      `${options.reason}; upstream did not succeed`,
-    );
+  private async skip(run: RunRow, block: { reason: string; branch: boolean }, options: ResetOptions): Promise<void> {
+    const set = { error: block.reason, finished_at: this.ctx.now.getTime(), branch_skipped: block.branch ? 1 : 0 };
+    if (run.state === 'skipped') {
+      await this.ctx.sql.exec('UPDATE job_run SET error = ?, branch_skipped = ? WHERE id = ?', [
+        set.error,
+        set.branch_skipped,
+        run.id,
+      ]);
+      return;
+    }
+    await this.ctx.cas(run, 'skipped', set, options.actor, `${options.reason}; ${block.reason}`);
   }
 
   /** Copies the current job definitions into the runs (commands, params, timeouts, retries, routing). */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AppException } from '../../common/http/app.exception.js';
 import { resolveParam } from '../job/param-resolver.js';
 import { DefinitionReader, type InterfaceDefinition, type JobDefinition } from './definition-reader.js';
+import { DEFAULT_EDGE, edgeHolds, type EdgeRule } from './edge-condition.js';
 import { toNumber, type Sql, type SqlValue } from './engine-db.js';
 import type { ExecutionTrigger } from './execution.entity.js';
 
@@ -29,12 +30,17 @@ export function snapshotFields(
   iface: Pick<InterfaceDefinition, 'name' | 'retryCount' | 'retryIntervalSeconds'>,
   context: { dataDate: string; executionId: number },
 ): Record<string, SqlValue> {
-  let params: { name: string; value: string }[];
+  let params: { name: string; value: string; input?: string }[];
   try {
-    params = job.params.map((param) => ({
-      name: param.name,
-      value: resolveParam(param.kind, param.value, { ...context, jobName: job.name, interfaceName: iface.name }),
-    }));
+    params = job.params.map((param) =>
+      // An input param is resolved when the run is sent, from the upstream outputs then (run-outputs.ts).
+      param.kind === 'input'
+        ? { name: param.name, value: '', input: param.value }
+        : {
+            name: param.name,
+            value: resolveParam(param.kind, param.value, { ...context, jobName: job.name, interfaceName: iface.name }),
+          },
+    );
   } catch (error) {
     throw new AppException('BAD_REQUEST', `job ${job.name}: ${(error as Error).message}`);
   }
@@ -56,6 +62,7 @@ export function snapshotFields(
     target_host_id: job.execHostId,
     host_tag: job.hostTag,
     routing_strategy: job.routingStrategy,
+    broadcast_spec: job.broadcastSpec,
   };
 }
 
@@ -79,7 +86,7 @@ interface PlannedRun {
   job: JobDefinition;
   nodeRunId: string;
   internal: number[];
-  external: { jobId: number; satisfied: boolean }[];
+  external: { jobId: number; satisfied: boolean; rule: EdgeRule }[];
   gated: boolean;
   waitingOn: number;
 }
@@ -175,14 +182,20 @@ export class Snapshot {
       ? []
       : [...new Set(jobs.flatMap((job) => job.prerequisiteIds))].filter((id) => !inSnapshot.has(id));
     const enabled = await this.reader.enabledJobIds(outside);
-    const succeeded = await this.reader.succeededJobIds([...enabled], request.dataDate);
+    const ended = await this.reader.endedRuns([...enabled], request.dataDate);
+    // An outside prerequisite is satisfied by any run of its job for the data date meeting the edge's condition.
+    const holds = (jobId: number, rule: EdgeRule) =>
+      (ended.get(jobId) ?? []).some((run) => edgeHolds(rule, run.state, run.outputs));
     return jobs.map((job) => {
       const internal = single ? [] : job.prerequisiteIds.filter((id) => inSnapshot.has(id));
       const external = single
         ? []
         : job.prerequisiteIds
             .filter((id) => enabled.has(id))
-            .map((jobId) => ({ jobId, satisfied: succeeded.has(jobId) }));
+            .map((jobId) => {
+              const rule = job.edges.get(jobId) ?? DEFAULT_EDGE;
+              return { jobId, rule, satisfied: holds(jobId, rule) };
+            });
       const gated = (gates.get(job.interfaceId) ?? 0) > 0;
       const waitingOn = internal.length + external.filter((dep) => !dep.satisfied).length + (gated ? 1 : 0);
       return { job, nodeRunId: newNodeRunId(), internal, external, gated, waitingOn };
@@ -260,14 +273,36 @@ export class Snapshot {
     const dependencies: SqlValue[][] = [];
     for (const run of planned) {
       const runId = runByJob.get(run.job.id) ?? 0;
+      const edge = (jobId: number): SqlValue[] => {
+        const rule = run.job.edges.get(jobId) ?? DEFAULT_EDGE;
+        return [rule.condition, rule.outputName, rule.outputMatch];
+      };
       for (const prerequisite of run.internal) {
-        dependencies.push([runId, prerequisite, runByJob.get(prerequisite) ?? null, dataDate, 0]);
+        dependencies.push([
+          runId,
+          prerequisite,
+          runByJob.get(prerequisite) ?? null,
+          dataDate,
+          0,
+          ...edge(prerequisite),
+        ]);
       }
-      for (const dep of run.external) dependencies.push([runId, dep.jobId, null, dataDate, dep.satisfied ? 1 : 0]);
+      for (const dep of run.external) {
+        dependencies.push([runId, dep.jobId, null, dataDate, dep.satisfied ? 1 : 0, ...edge(dep.jobId)]);
+      }
     }
     await this.sql.insertMany(
       'job_run_dependency',
-      ['run_id', 'prerequisite_job_id', 'prerequisite_run_id', 'data_date', 'satisfied'],
+      [
+        'run_id',
+        'prerequisite_job_id',
+        'prerequisite_run_id',
+        'data_date',
+        'satisfied',
+        'edge_condition',
+        'output_name',
+        'output_match',
+      ],
       dependencies,
     );
     const at = Date.now();

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
 import { CycleError, adjacencyFrom, layers } from '../../common/graph/graph.js';
 import { notFound } from '../../common/http/app.exception.js';
-import { JobDependencyEntity, JobEntity } from '../job/job.entity.js';
+import { JobDependencyEntity, JobEntity, type EdgeCondition } from '../job/job.entity.js';
 import { InterfaceEntity } from './interface.entity.js';
 import { jobLabels } from './mesh-graph.js';
 import { chunks } from './mesh-write.js';
@@ -20,11 +20,26 @@ export interface GraphNode {
   layer: number;
 }
 
+/** Data flow: `source` is the prerequisite, `target` the job that waits for it, when `condition` holds. */
+export interface GraphEdge {
+  source: number;
+  target: number;
+  condition: EdgeCondition;
+  /** condition `output`: the output's name and the value it must have (exact, or `/regex/`). */
+  outputName?: string;
+  outputMatch?: string;
+}
+
 export interface InterfaceGraph {
   interface: { id: number; name: string };
   nodes: GraphNode[];
-  /** Data flow: `source` is the prerequisite, `target` the job that waits for it. */
-  edges: { source: number; target: number }[];
+  edges: GraphEdge[];
+}
+
+function graphEdge(row: JobDependencyEntity): GraphEdge {
+  const edge: GraphEdge = { source: row.prerequisiteId, target: row.jobId, condition: row.condition };
+  if (row.condition === 'output') Object.assign(edge, { outputName: row.outputName, outputMatch: row.outputMatch });
+  return edge;
 }
 
 /** The job DAG of one interface, with the prerequisites it has in other interfaces. */
@@ -40,10 +55,10 @@ export class InterfaceGraphService {
       where: { interfaceId: id },
       order: { name: 'ASC' },
     });
-    const edges: { source: number; target: number }[] = [];
+    const edges: GraphEdge[] = [];
     for (const part of chunks(jobs.map((job) => job.id))) {
       const rows = await this.dataSource.getRepository(JobDependencyEntity).find({ where: { jobId: In(part) } });
-      edges.push(...rows.map((row) => ({ source: row.prerequisiteId, target: row.jobId })));
+      edges.push(...rows.map(graphEdge));
     }
     const own = new Set(jobs.map((job) => job.id));
     const externalIds = [...new Set(edges.map((edge) => edge.source).filter((source) => !own.has(source)))];

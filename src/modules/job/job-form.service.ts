@@ -10,11 +10,12 @@ import {
   referenceList,
   type FormBody,
 } from '../interface/form-fields.js';
+import { AccessService, type AccessUser } from '../access/access.service.js';
 import { actorOf } from '../interface/interface.service.js';
 import type { JobLabel } from '../interface/mesh-graph.js';
-import type { JobInput } from './job-input.js';
+import type { JobInput, PrerequisiteConditionInput } from './job-input.js';
 import { JobQueryService, type JobRow } from './job-query.service.js';
-import { COMMAND_TYPES, PARAM_KINDS, ROUTING_STRATEGIES } from './job.entity.js';
+import { COMMAND_TYPES, EDGE_CONDITIONS, PARAM_KINDS, ROUTING_STRATEGIES } from './job.entity.js';
 import { JobService } from './job.service.js';
 
 interface ParamRow {
@@ -46,6 +47,29 @@ interface JobForm {
   retryLost: boolean;
   enabled: boolean;
   addPrerequisites: string;
+  broadcast: boolean;
+  broadcastParallel: string;
+  failRate: string;
+  failCount: string;
+  killOnBudgetExceeded: boolean;
+}
+
+/** A prerequisite on the form: its label and the edge's condition (fields `edgeCondition_<id>` …). */
+type EdgeLabel = JobLabel & { condition: string; outputName: string; outputMatch: string };
+
+/** The condition fields of one picked prerequisite as typed (a new one has none: succeeded). */
+function edgeOf(body: FormBody, id: number): { condition: string; outputName: string; outputMatch: string } {
+  return {
+    condition: formText(body, `edgeCondition_${id}`) || 'succeeded',
+    outputName: formText(body, `edgeOutputName_${id}`).trim(),
+    outputMatch: formText(body, `edgeOutputMatch_${id}`),
+  };
+}
+
+function edgeInputs(body: FormBody, picked: number[]): PrerequisiteConditionInput[] {
+  return picked
+    .map((id) => ({ prerequisiteId: id, ...edgeOf(body, id) }))
+    .filter((edge) => edge.condition !== 'succeeded');
 }
 
 /** Blank param rows under the filled ones, so params can be added without any script. */
@@ -57,11 +81,14 @@ export class JobFormService {
   constructor(
     private readonly jobs: JobService,
     private readonly queries: JobQueryService,
+    private readonly access: AccessService,
   ) {}
 
-  async blank(interfaceId: number | null) {
+  /** A new job's form; the interface is filled in only when the user may see it. */
+  async blank(interfaceId: number | null, user: AccessUser) {
+    const visible = interfaceId !== null && (await this.access.filterVisible(user, [interfaceId])).has(interfaceId);
     const form: JobForm = {
-      interface: interfaceId === null ? '' : ((await this.queries.interfaceName(interfaceId)) ?? ''),
+      interface: visible ? ((await this.queries.interfaceName(interfaceId)) ?? '') : '',
       name: '',
       description: '',
       folder: '',
@@ -82,13 +109,19 @@ export class JobFormService {
       retryLost: true,
       enabled: true,
       addPrerequisites: '',
+      broadcast: false,
+      broadcastParallel: '0',
+      failRate: '',
+      failCount: '',
+      killOnBudgetExceeded: false,
     };
     return this.model(null, form, [], []);
   }
 
-  async existing(id: number) {
+  /** Prerequisites in interfaces the user may not see are shown as "hidden job #id". */
+  async existing(id: number, user: AccessUser) {
     const row = await this.queries.get(id);
-    return this.model(id, this.formOfRow(row), row.params, row.prerequisites);
+    return this.model(id, this.formOfRow(row), row.params, await this.access.maskJobs(user, row.prerequisites));
   }
 
   /** Saves and redirects to the detail page, or re-renders the form with field errors (400). */
@@ -98,7 +131,10 @@ export class JobFormService {
     let picked: number[] = [];
     try {
       picked = formIds(body, 'prerequisiteIds');
-      const input = await this.input(body, form, params, picked);
+      const input = {
+        ...(await this.input(body, form, params, picked)),
+        prerequisiteConditions: edgeInputs(body, picked),
+      };
       const row =
         id === null
           ? await this.jobs.create(input, actorOf(request))
@@ -108,7 +144,10 @@ export class JobFormService {
       const cycle = error instanceof AppException && error.code === 'CYCLE';
       if (!(error instanceof ValidationException) && !cycle) throw error;
       const errors = error instanceof ValidationException ? error.fields : { prerequisiteIds: error.message };
-      const model = await this.model(id, form, params, await this.queries.labels(picked));
+      const labels = (await this.access.maskJobs(request.principal!, await this.queries.labels(picked))).map(
+        (label) => ({ ...label, ...edgeOf(body, label.id) }),
+      );
+      const model = await this.model(id, form, params, labels);
       response.status(400).render('jobs/form', { ...model, errors });
     }
   }
@@ -137,6 +176,11 @@ export class JobFormService {
       retryLost: row.retryLost,
       enabled: row.enabled,
       addPrerequisites: '',
+      broadcast: row.broadcast,
+      broadcastParallel: String(row.broadcastParallel),
+      failRate: number(row.failRate),
+      failCount: number(row.failCount),
+      killOnBudgetExceeded: row.killOnBudgetExceeded,
     };
   }
 
@@ -164,6 +208,11 @@ export class JobFormService {
       retryLost: formFlag(body, 'retryLost'),
       enabled: formFlag(body, 'enabled'),
       addPrerequisites: text('addPrerequisites'),
+      broadcast: formFlag(body, 'broadcast'),
+      broadcastParallel: text('broadcastParallel'),
+      failRate: text('failRate'),
+      failCount: text('failCount'),
+      killOnBudgetExceeded: formFlag(body, 'killOnBudgetExceeded'),
     };
   }
 
@@ -207,11 +256,16 @@ export class JobFormService {
       retryCount: number('retryCount') ?? null,
       retryIntervalSeconds: number('retryIntervalSeconds') ?? null,
       retryBackoffPercent: number('retryBackoffPercent'),
+      broadcast: form.broadcast,
+      broadcastParallel: number('broadcastParallel') ?? 0,
+      failRate: number('failRate') ?? null,
+      failCount: number('failCount') ?? null,
+      killOnBudgetExceeded: form.killOnBudgetExceeded,
       prerequisiteIds: [...new Set([...picked, ...typed.ids])],
     };
   }
 
-  private async model(id: number | null, form: JobForm, params: ParamRow[], prerequisites: JobLabel[]) {
+  private async model(id: number | null, form: JobForm, params: ParamRow[], prerequisites: EdgeLabel[]) {
     const blanks = Array.from({ length: BLANK_PARAM_ROWS }, () => ({ name: '', kind: 'static', value: '' }));
     return {
       title: id === null ? 'jobs.new' : 'jobs.edit',
@@ -223,6 +277,7 @@ export class JobFormService {
       ...(await this.queries.targets()),
       strategies: ROUTING_STRATEGIES,
       kinds: PARAM_KINDS,
+      conditions: EDGE_CONDITIONS,
       commandTypes: COMMAND_TYPES,
     };
   }

@@ -14,11 +14,34 @@ import {
   PARAM_KINDS,
   ROUTING_STRATEGIES,
   type CommandType,
+  type EdgeCondition,
   type ParamKind,
   type RoutingStrategy,
 } from './job.entity.js';
+import { edgeProblem } from '../execution/edge-condition.js';
+import {
+  BROADCAST_AUDIT_FIELDS,
+  checkBroadcast,
+  type BroadcastInput,
+  type BroadcastValues,
+} from './broadcast-input.js';
 import { contextParamProblem } from './param-resolver.js';
 import { ShellWordsError, splitShellWords } from './shell-words.js';
+
+/** The condition of one prerequisite edge; edges not listed are `succeeded`. */
+export interface PrerequisiteConditionInput {
+  prerequisiteId?: number;
+  condition?: string;
+  outputName?: string;
+  outputMatch?: string;
+}
+
+export interface PrerequisiteCondition {
+  prerequisiteId: number;
+  condition: EdgeCondition;
+  outputName: string;
+  outputMatch: string;
+}
 
 export interface JobParamInput {
   name?: string;
@@ -27,7 +50,7 @@ export interface JobParamInput {
 }
 
 /** A job as given by a form or the API (PUT: what is missing takes its default). */
-export interface JobInput {
+export interface JobInput extends BroadcastInput {
   interfaceId?: number | null;
   name?: string;
   description?: string;
@@ -49,6 +72,7 @@ export interface JobInput {
   retryLost?: boolean | null;
   enabled?: boolean | null;
   prerequisiteIds?: number[] | null;
+  prerequisiteConditions?: PrerequisiteConditionInput[] | null;
 }
 
 export interface JobParamValues {
@@ -58,7 +82,7 @@ export interface JobParamValues {
 }
 
 /** A checked job, ready to save. */
-export interface JobValues {
+export interface JobValues extends BroadcastValues {
   interfaceId: number;
   name: string;
   description: string;
@@ -80,6 +104,8 @@ export interface JobValues {
   retryLost: boolean;
   enabled: boolean;
   prerequisiteIds: number[];
+  /** Edges that are not plain `succeeded`, in prerequisiteIds order. */
+  prerequisiteConditions: PrerequisiteCondition[];
 }
 
 export const MAX_PARAMS = 100;
@@ -133,9 +159,48 @@ export function checkJobInput(input: JobInput): { values: JobValues; fields: Fie
     retryBackoffPercent: input.retryBackoffPercent ?? 100,
     retryLost: input.retryLost ?? true,
     enabled: input.enabled ?? true,
+    ...checkBroadcast(input, fields),
     prerequisiteIds: uniqueIds(input.prerequisiteIds ?? undefined),
+    prerequisiteConditions: [],
   };
+  values.prerequisiteConditions = checkConditions(input.prerequisiteConditions ?? [], values.prerequisiteIds, fields);
   return { values, fields };
+}
+
+/** Conditions name listed prerequisites, once each; `output` needs a name and a value or /regex/. */
+function checkConditions(
+  items: PrerequisiteConditionInput[],
+  prerequisiteIds: number[],
+  fields: FieldErrors,
+): PrerequisiteCondition[] {
+  const listed = new Set(prerequisiteIds);
+  const seen = new Set<number>();
+  const found: PrerequisiteCondition[] = [];
+  items.forEach((item, index) => {
+    const at = `prerequisiteConditions.${index}`;
+    const id = item.prerequisiteId ?? 0;
+    if (!listed.has(id)) fields[`${at}.prerequisiteId`] = 'must be one of prerequisiteIds';
+    else if (seen.has(id)) fields[`${at}.prerequisiteId`] = 'is given twice';
+    seen.add(id);
+    const rule = {
+      condition: item.condition ?? 'succeeded',
+      outputName: item.outputName ?? '',
+      outputMatch: item.outputMatch ?? '',
+    };
+    const problem = edgeProblem(rule);
+    if (problem) fields[`${at}.condition`] = problem;
+    else if (rule.condition !== 'succeeded') {
+      const output = rule.condition === 'output';
+      found.push({
+        prerequisiteId: id,
+        condition: rule.condition as EdgeCondition,
+        outputName: output ? rule.outputName : '',
+        outputMatch: output ? rule.outputMatch : '',
+      });
+    }
+  });
+  const order = new Map(prerequisiteIds.map((id, index) => [id, index]));
+  return found.sort((a, b) => (order.get(a.prerequisiteId) ?? 0) - (order.get(b.prerequisiteId) ?? 0));
 }
 
 /** Exactly one of a fixed exec host and a host tag. */
@@ -217,8 +282,16 @@ function checkParams(params: JobParamInput[], fields: FieldErrors): JobParamValu
     if (value.length > 1000) fields[`${at}.value`] = 'must be at most 1000 characters';
     else if (value.includes('\u0000')) fields[`${at}.value`] = 'must not contain NUL characters';
     else if (kind === 'context') addProblem(fields, `${at}.value`, contextParamProblem(value));
+    else if (kind === 'input') addProblem(fields, `${at}.value`, inputParamProblem(value));
     return { name, kind: kind ?? 'static', value };
   });
+}
+
+/** An input param names an upstream output: `name`, or `job.name` for one upstream job's. */
+function inputParamProblem(value: string): string | null {
+  return /^([^.\s]{1,128}\.)?[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(value)
+    ? null
+    : 'must be an output name, or job_name.output_name';
 }
 
 /** "0, 3" → "0,3"; each a whole number 0-255, once. */
@@ -268,4 +341,5 @@ export const JOB_AUDIT_FIELDS = [
   'retryBackoffPercent',
   'retryLost',
   'enabled',
+  ...BROADCAST_AUDIT_FIELDS,
 ] as const;

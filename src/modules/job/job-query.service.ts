@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
 import { LIKE_ESCAPE, containsPattern } from '../../common/db/like.js';
 import { notFound } from '../../common/http/app.exception.js';
+import { interfaceCondition, type AccessUser } from '../access/access.service.js';
 import { ExecHostEntity } from '../exec-host/exec-host.entity.js';
 import { InterfaceEntity } from '../interface/interface.entity.js';
 import { folderCondition, searchCondition, type ListQuery } from '../interface/list-query.js';
@@ -36,8 +37,11 @@ export type JobRow = JobEntity & {
   interfaceName: string;
   execHostName: string | null;
   params: JobParamView[];
-  prerequisites: JobLabel[];
+  prerequisites: PrerequisiteLabel[];
 };
+
+/** A prerequisite as lists, pages and the API show it: the job's label and the edge's condition. */
+export type PrerequisiteLabel = JobLabel & Pick<JobDependencyEntity, 'condition' | 'outputName' | 'outputMatch'>;
 
 export interface JobDetail {
   row: JobRow;
@@ -54,11 +58,11 @@ export class JobQueryService {
    * to sort or filter by their name), then those rows. Sorting the joined rows instead made MariaDB
    * sort all of them for every page.
    */
-  async list(query: JobListQuery): Promise<{ rows: JobRow[]; total: number }> {
+  async list(query: JobListQuery, user?: AccessUser): Promise<{ rows: JobRow[]; total: number }> {
     const needsInterface = query.sort === 'interface' || query.interfaceName !== '';
-    const total = await this.filtered(query, needsInterface).getCount();
+    const total = await this.filtered(query, needsInterface, user).getCount();
     const order = query.order === 'desc' ? 'DESC' : 'ASC';
-    const page = await this.filtered(query, needsInterface)
+    const page = await this.filtered(query, needsInterface, user)
       .select('j.id', 'id')
       .orderBy(SORT_COLUMNS[query.sort], order)
       .addOrderBy('j.id', order)
@@ -73,8 +77,10 @@ export class JobQueryService {
     return { rows: await this.decorate(rows), total };
   }
 
-  private filtered(query: JobListQuery, joinInterface: boolean): SelectQueryBuilder<JobEntity> {
+  private filtered(query: JobListQuery, joinInterface: boolean, user?: AccessUser): SelectQueryBuilder<JobEntity> {
     const builder = this.dataSource.getRepository(JobEntity).createQueryBuilder('j');
+    const visible = user && interfaceCondition(user, 'j.interface_id');
+    if (visible) builder.andWhere(visible.sql, visible.params);
     if (joinInterface) builder.innerJoin(InterfaceEntity, 'i', 'i.id = j.interface_id');
     if (query.search) {
       const condition = searchCondition(['j.name', 'j.description'], query.search);
@@ -119,7 +125,12 @@ export class JobQueryService {
       params: params.filter((param) => param.jobId === row.id).map(({ name, kind, value }) => ({ name, kind, value })),
       prerequisites: edges
         .filter((edge) => edge.jobId === row.id && labels.has(edge.prerequisiteId))
-        .map((edge) => labels.get(edge.prerequisiteId)!)
+        .map(({ prerequisiteId, condition, outputName, outputMatch }) => ({
+          ...labels.get(prerequisiteId)!,
+          condition,
+          outputName,
+          outputMatch,
+        }))
         .sort((a, b) => a.interfaceName.localeCompare(b.interfaceName) || a.name.localeCompare(b.name)),
     }));
   }
@@ -152,7 +163,7 @@ export class JobQueryService {
   }
 
   /** Search-as-you-type for pickers: job or interface name contains `q`. */
-  async options(q: string, limit: number, exclude: number[]): Promise<JobLabel[]> {
+  async options(q: string, limit: number, exclude: number[], user?: AccessUser): Promise<JobLabel[]> {
     const builder = this.dataSource
       .getRepository(JobEntity)
       .createQueryBuilder('j')
@@ -165,6 +176,8 @@ export class JobQueryService {
       builder.andWhere(`(j.name LIKE :q ${LIKE_ESCAPE} OR i.name LIKE :q ${LIKE_ESCAPE})`, { q: containsPattern(q) });
     }
     if (exclude.length > 0) builder.andWhere('j.id NOT IN (:...exclude)', { exclude });
+    const visible = user && interfaceCondition(user, 'j.interface_id');
+    if (visible) builder.andWhere(visible.sql, visible.params);
     const rows = await builder.getRawMany<{
       id: number | string;
       name: string;

@@ -4,6 +4,8 @@ import type { Request } from 'express';
 import { RequirePermission } from '../../common/auth/decorators.js';
 import { ValidationException } from '../../common/http/app.exception.js';
 import { pageView } from '../../common/view/pagination.js';
+import { AccessService } from '../access/access.service.js';
+import { hideDependents, maskDependents } from '../access/dependents-mask.js';
 import { BatchDeleteDto, IdsDto } from '../interface/dto/interface.dto.js';
 import { cascadeParam, optionsParams } from '../interface/api-params.js';
 import { actorOf } from '../interface/interface.service.js';
@@ -32,6 +34,15 @@ export function jobView(row: JobRow) {
     ...job,
     params,
     prerequisiteIds: prerequisites.map((prerequisite) => prerequisite.id),
+    // The edges that are not plain `succeeded`, in the shape PUT takes back.
+    prerequisiteConditions: prerequisites
+      .filter((prerequisite) => prerequisite.condition !== 'succeeded')
+      .map(({ id, condition, outputName, outputMatch }) => ({
+        prerequisiteId: id,
+        condition,
+        outputName,
+        outputMatch,
+      })),
     prerequisites,
   };
 }
@@ -48,23 +59,31 @@ export class JobApiController {
     private readonly jobs: JobService,
     private readonly queries: JobQueryService,
     private readonly deletes: JobDeleteService,
+    private readonly access: AccessService,
   ) {}
+
+  /** jobView with prerequisites in interfaces the caller may not see shown as "hidden job #id". */
+  private async view(request: Request, row: JobRow) {
+    return jobView({ ...row, prerequisites: await this.access.maskJobs(request.principal!, row.prerequisites) });
+  }
 
   @Get()
   @ApiOperation({
     summary: 'List jobs: page, pageSize, search, folder, enabled, interfaceId, interface, sort, order',
   })
-  async list(@Query() query: Record<string, unknown>) {
+  async list(@Req() req: Request, @Query() query: Record<string, unknown>) {
     const request = parseJobListQuery(query, true);
-    const { rows, total } = await this.queries.list(request);
-    return { data: rows.map(jobView), page: pageView({ page: request.page, pageSize: request.pageSize }, total) };
+    const { rows, total } = await this.queries.list(request, req.principal);
+    const data = [];
+    for (const row of rows) data.push(await this.view(req, row));
+    return { data, page: pageView({ page: request.page, pageSize: request.pageSize }, total) };
   }
 
   @Get('options')
   @ApiOperation({ summary: 'Search-as-you-type for pickers (job or interface name): ?q=&limit=&exclude=1,2' })
-  async options(@Query() query: Record<string, unknown>) {
+  async options(@Req() request: Request, @Query() query: Record<string, unknown>) {
     const { q, limit, exclude } = optionsParams(query);
-    return { data: await this.queries.options(q, limit, exclude) };
+    return { data: await this.queries.options(q, limit, exclude, request.principal) };
   }
 
   @Post('batch-delete')
@@ -72,7 +91,14 @@ export class JobApiController {
   @RequirePermission('write')
   @ApiOperation({ summary: 'Delete several jobs (409 HAS_DEPENDENTS unless cascade)' })
   async batchDelete(@Req() request: Request, @Body() body: BatchDeleteDto) {
-    return { data: { deleted: await this.deletes.delete(body.ids, body.cascade ?? false, actorOf(request)) } };
+    await this.access.assertJobs(request.principal!, body.ids, 'act');
+    return {
+      data: {
+        deleted: await this.deletes
+          .delete(body.ids, body.cascade ?? false, actorOf(request))
+          .catch(hideDependents(this.access, request.principal!)),
+      },
+    };
   }
 
   @Post('batch-enable')
@@ -80,6 +106,7 @@ export class JobApiController {
   @RequirePermission('write')
   @ApiOperation({ summary: 'Enable several jobs' })
   async batchEnable(@Req() request: Request, @Body() body: IdsDto) {
+    await this.access.assertJobs(request.principal!, body.ids, 'act');
     return { data: { enabled: await this.jobs.setEnabled(body.ids, true, actorOf(request)) } };
   }
 
@@ -88,19 +115,22 @@ export class JobApiController {
   @RequirePermission('write')
   @ApiOperation({ summary: 'Disable several jobs' })
   async batchDisable(@Req() request: Request, @Body() body: IdsDto) {
+    await this.access.assertJobs(request.principal!, body.ids, 'act');
     return { data: { disabled: await this.jobs.setEnabled(body.ids, false, actorOf(request)) } };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One job with its params and prerequisites' })
-  async get(@Param('id', ParseIntPipe) id: number) {
-    return { data: jobView(await this.queries.get(id)) };
+  async get(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertJob(request.principal!, id, 'view');
+    return { data: await this.view(request, await this.queries.get(id)) };
   }
 
   @Get(':id/dependents')
   @ApiOperation({ summary: 'Jobs that depend on this one (what a delete would cascade to)' })
-  async dependents(@Param('id', ParseIntPipe) id: number) {
-    return { data: await this.deletes.dependents([id]) };
+  async dependents(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertJob(request.principal!, id, 'view');
+    return { data: await maskDependents(this.access, request.principal!, await this.deletes.dependents([id])) };
   }
 
   @Post()
@@ -108,7 +138,7 @@ export class JobApiController {
   @ApiOperation({ summary: 'Create a job' })
   async create(@Req() request: Request, @Body() body: JobBodyDto) {
     const row = await this.jobs.create(body, actorOf(request));
-    return { data: jobView(await this.queries.get(row.id)) };
+    return { data: await this.view(request, await this.queries.get(row.id)) };
   }
 
   @Put(':id')
@@ -116,14 +146,22 @@ export class JobApiController {
   @ApiOperation({ summary: 'Replace a job (full update: omitted fields take their defaults)' })
   async update(@Req() request: Request, @Param('id', ParseIntPipe) id: number, @Body() body: JobBodyDto) {
     await this.jobs.update(id, body, actorOf(request));
-    return { data: jobView(await this.queries.get(id)) };
+    return { data: await this.view(request, await this.queries.get(id)) };
   }
 
   @Delete(':id')
   @RequirePermission('write')
   @ApiOperation({ summary: 'Delete a job (409 HAS_DEPENDENTS unless ?cascade=true)' })
   async delete(@Req() request: Request, @Param('id', ParseIntPipe) id: number, @Query('cascade') cascade: unknown) {
-    return { data: { deleted: await this.deletes.delete([id], cascadeParam(cascade), actorOf(request)) } };
+    const cascading = cascadeParam(cascade);
+    await this.access.assertJob(request.principal!, id, 'act');
+    return {
+      data: {
+        deleted: await this.deletes
+          .delete([id], cascading, actorOf(request))
+          .catch(hideDependents(this.access, request.principal!)),
+      },
+    };
   }
 
   @Post(':id/enable')
@@ -131,8 +169,9 @@ export class JobApiController {
   @RequirePermission('write')
   @ApiOperation({ summary: 'Enable a job' })
   async enable(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertJob(request.principal!, id, 'act');
     await this.jobs.setEnabled([id], true, actorOf(request));
-    return { data: jobView(await this.queries.get(id)) };
+    return { data: await this.view(request, await this.queries.get(id)) };
   }
 
   @Post(':id/disable')
@@ -140,7 +179,8 @@ export class JobApiController {
   @RequirePermission('write')
   @ApiOperation({ summary: 'Disable a job' })
   async disable(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertJob(request.principal!, id, 'act');
     await this.jobs.setEnabled([id], false, actorOf(request));
-    return { data: jobView(await this.queries.get(id)) };
+    return { data: await this.view(request, await this.queries.get(id)) };
   }
 }

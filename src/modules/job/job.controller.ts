@@ -3,6 +3,8 @@ import type { Request, Response } from 'express';
 import { RequirePermission } from '../../common/auth/decorators.js';
 import { AppException, ValidationException } from '../../common/http/app.exception.js';
 import { pageView } from '../../common/view/pagination.js';
+import { AccessService } from '../access/access.service.js';
+import { maskDependents } from '../access/dependents-mask.js';
 import type { Dependent } from '../interface/dependents.js';
 import { formFlag, formIds, formText, safeBack, type FormBody } from '../interface/form-fields.js';
 import { actorOf } from '../interface/interface.service.js';
@@ -34,13 +36,14 @@ export class JobController {
     private readonly queries: JobQueryService,
     private readonly deletes: JobDeleteService,
     private readonly forms: JobFormService,
+    private readonly access: AccessService,
   ) {}
 
   @Get()
   @Render('jobs/list')
-  async list(@Query() query: Record<string, unknown>) {
+  async list(@Req() req: Request, @Query() query: Record<string, unknown>) {
     const request = parseJobListQuery(query, false);
-    const { rows, total } = await this.queries.list(request);
+    const { rows, total } = await this.queries.list(request, req.principal);
     const extra = {
       interfaceId: request.interfaceId === null ? '' : String(request.interfaceId),
       interface: request.interfaceName,
@@ -58,9 +61,9 @@ export class JobController {
   @Get('new')
   @RequirePermission('write')
   @Render('jobs/form')
-  newForm(@Query('interfaceId') interfaceId: unknown) {
+  newForm(@Req() request: Request, @Query('interfaceId') interfaceId: unknown) {
     const id = typeof interfaceId === 'string' && /^\d{1,10}$/.test(interfaceId) ? Number(interfaceId) : null;
-    return this.forms.blank(id);
+    return this.forms.blank(id, request.principal!);
   }
 
   @Post('new')
@@ -76,9 +79,10 @@ export class JobController {
     if (!action) throw new ValidationException({ action: `must be one of ${BATCH_ACTIONS.join(', ')}` });
     const ids = formIds(body, 'ids');
     if (ids.length === 0) throw new ValidationException({ ids: 'select at least one job' });
+    await this.access.assertJobs(request.principal!, ids, 'act');
     const back = safeBack(formText(body, 'back'), '/jobs');
     if (action === 'delete') {
-      response.status(200).render('jobs/delete', await this.confirmModel(ids, back));
+      response.status(200).render('jobs/delete', await this.confirmModel(request, ids, back));
       return;
     }
     if (action === 'delete-confirmed') {
@@ -91,16 +95,25 @@ export class JobController {
 
   @Get(':id')
   @Render('jobs/detail')
-  async detail(@Param('id', ParseIntPipe) id: number) {
+  async detail(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertJob(request.principal!, id, 'view');
     const detail = await this.queries.detail(id);
-    return { title: 'jobs.detail', ...detail, argv: argvPreview(detail.row.commandType, detail.row.command) };
+    const prerequisites = await this.access.maskJobs(request.principal!, detail.row.prerequisites);
+    return {
+      title: 'jobs.detail',
+      ...detail,
+      row: { ...detail.row, prerequisites },
+      dependents: await this.access.maskJobs(request.principal!, detail.dependents),
+      argv: argvPreview(detail.row.commandType, detail.row.command),
+    };
   }
 
   @Get(':id/edit')
   @RequirePermission('write')
   @Render('jobs/form')
-  edit(@Param('id', ParseIntPipe) id: number) {
-    return this.forms.existing(id);
+  async edit(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertJob(request.principal!, id, 'act');
+    return this.forms.existing(id, request.principal!);
   }
 
   @Post(':id/edit')
@@ -111,12 +124,14 @@ export class JobController {
     @Param('id', ParseIntPipe) id: number,
     @Body() body: FormBody,
   ) {
+    await this.access.assertJob(request.principal!, id, 'act');
     await this.forms.submit(request, response, body, id);
   }
 
   @Post(':id/enable')
   @RequirePermission('write')
   async enable(@Req() request: Request, @Res() response: Response, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertJob(request.principal!, id, 'act');
     await this.jobs.setEnabled([id], true, actorOf(request));
     response.redirect(303, safeBack(formText(request.body as FormBody, 'back'), `/jobs/${id}`));
   }
@@ -124,6 +139,7 @@ export class JobController {
   @Post(':id/disable')
   @RequirePermission('write')
   async disable(@Req() request: Request, @Res() response: Response, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertJob(request.principal!, id, 'act');
     await this.jobs.setEnabled([id], false, actorOf(request));
     response.redirect(303, safeBack(formText(request.body as FormBody, 'back'), `/jobs/${id}`));
   }
@@ -131,8 +147,9 @@ export class JobController {
   @Get(':id/delete')
   @RequirePermission('write')
   @Render('jobs/delete')
-  confirmDelete(@Param('id', ParseIntPipe) id: number) {
-    return this.confirmModel([id], '/jobs');
+  async confirmDelete(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertJob(request.principal!, id, 'act');
+    return this.confirmModel(request, [id], '/jobs');
   }
 
   @Post(':id/delete')
@@ -143,6 +160,7 @@ export class JobController {
     @Param('id', ParseIntPipe) id: number,
     @Body() body: FormBody,
   ) {
+    await this.access.assertJob(request.principal!, id, 'act');
     await this.deleteOrExplain(request, response, [id], formFlag(body, 'cascade'), '/jobs');
   }
 
@@ -154,14 +172,15 @@ export class JobController {
       if (!(error instanceof AppException) || error.code !== 'HAS_DEPENDENTS') throw error;
       const { dependents } = error.details as { dependents: Dependent[] };
       response.status(409).render('jobs/delete', {
-        ...(await this.confirmModel(ids, back, dependents)),
+        ...(await this.confirmModel(request, ids, back, dependents)),
         refused: error.message,
       });
     }
   }
 
-  private async confirmModel(ids: number[], back: string, known?: Dependent[]) {
-    const dependents = known ?? (await this.deletes.dependents(ids));
+  private async confirmModel(request: Request, ids: number[], back: string, known?: Dependent[]) {
+    const found = known ?? (await this.deletes.dependents(ids));
+    const dependents = await maskDependents(this.access, request.principal!, found);
     return {
       title: 'jobs.deleteTitle',
       targets: await this.queries.labels(ids),

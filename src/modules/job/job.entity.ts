@@ -39,6 +39,26 @@ export class JobEntity {
   @Column({ type: 'varchar', length: 16, default: 'round_robin' })
   routingStrategy: RoutingStrategy;
 
+  /** Run on every online enabled host carrying hostTag (docs/definitions.md, "Broadcast jobs"). */
+  @FlagColumn({ default: 0 })
+  broadcast: boolean;
+
+  /** Broadcast: hosts running at once (0 = all). */
+  @Column({ type: 'int', default: 0 })
+  broadcastParallel: number;
+
+  /** Broadcast failure budget: percent of hosts that may fail (null = no percent budget). */
+  @Column({ type: 'int', nullable: true })
+  failRate: number | null;
+
+  /** Broadcast failure budget: hosts that may fail (null = no count budget). */
+  @Column({ type: 'int', nullable: true })
+  failCount: number | null;
+
+  /** Broadcast: once the budget is exceeded, kill the hosts' runs still running. */
+  @FlagColumn({ default: 0 })
+  killOnBudgetExceeded: boolean;
+
   @Column({ type: 'varchar', length: 1024, default: '' })
   workingDir: string;
 
@@ -91,7 +111,7 @@ export class JobEntity {
   updatedBy: string;
 }
 
-export const PARAM_KINDS = ['static', 'context'] as const;
+export const PARAM_KINDS = ['static', 'context', 'input'] as const;
 export type ParamKind = (typeof PARAM_KINDS)[number];
 
 /** An ordered job parameter; reaches the process as a separate argv element and MC_PARAM_<NAME>. */
@@ -109,10 +129,16 @@ export class JobParamEntity {
   @Column({ type: 'varchar', length: 16 })
   kind: ParamKind;
 
-  /** static: the value; context: an expression such as `data_date:yyyyMMdd:-1` (see params docs). */
+  /**
+   * static: the value; context: an expression such as `data_date:yyyyMMdd:-1`; input: an upstream
+   * output, `name` or `job.name`, resolved when the run is sent (see docs/definitions.md).
+   */
   @Column({ type: 'varchar', length: 1000 })
   value: string;
 }
+
+export const EDGE_CONDITIONS = ['succeeded', 'failed', 'finished', 'output'] as const;
+export type EdgeCondition = (typeof EDGE_CONDITIONS)[number];
 
 /** Job → prerequisite job edge; the prerequisite may live in any interface. */
 @Entity('etl_job_dependency')
@@ -123,4 +149,16 @@ export class JobDependencyEntity {
   @Index('ix_etl_job_dependency_prerequisite')
   @PrimaryColumn({ type: 'int' })
   prerequisiteId: number;
+
+  /** When the edge lets the job run: the prerequisite succeeded, failed, ended at all, or printed an output. */
+  // CONDITION is a reserved word in MySQL: the column is edge_condition.
+  @Column({ name: 'edge_condition', type: 'varchar', length: 16, default: 'succeeded' })
+  condition: EdgeCondition;
+
+  /** condition `output`: the output's name and the value it must have (exact, or `/regex/`). */
+  @Column({ type: 'varchar', length: 64, default: '' })
+  outputName: string;
+
+  @Column({ type: 'varchar', length: 1000, default: '' })
+  outputMatch: string;
 }

@@ -3,12 +3,21 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { cycleThrough } from '../../common/graph/graph.js';
 import { ValidationException, notFound } from '../../common/http/app.exception.js';
+import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { changedFields, listChange } from '../interface/definition-rules.js';
 import type { Actor } from '../interface/interface.service.js';
-import { cycleException, jobLabelText, jobLabels, loadJobGraph } from '../interface/mesh-graph.js';
+import { DEFAULT_EDGE, edgeText } from '../execution/edge-condition.js';
+import { cycleException, jobLabelText, jobLabels, loadJobGraph, type JobLabel } from '../interface/mesh-graph.js';
 import { chunks, isUniqueViolation, meshTransaction } from '../interface/mesh-write.js';
-import { JOB_AUDIT_FIELDS, checkJobInput, type JobInput, type JobParamValues, type JobValues } from './job-input.js';
+import {
+  JOB_AUDIT_FIELDS,
+  checkJobInput,
+  type JobInput,
+  type JobParamValues,
+  type JobValues,
+  type PrerequisiteCondition,
+} from './job-input.js';
 import { JobReferenceChecker } from './job-reference.checker.js';
 import { JobDependencyEntity, JobEntity, JobParamEntity } from './job.entity.js';
 
@@ -24,13 +33,15 @@ export class JobService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly references: JobReferenceChecker,
     private readonly audit: AuditService,
+    private readonly access: AccessService,
   ) {}
 
   async create(input: JobInput, actor: Actor): Promise<JobEntity> {
     const values = await this.check(input, null);
+    await this.access.assertInterface(actor.principal, values.interfaceId, 'act');
     return this.saving(() =>
       meshTransaction(this.dataSource, async (manager) => {
-        const { params, prerequisiteIds, ...columns } = values;
+        const { params, prerequisiteIds, prerequisiteConditions, ...columns } = values;
         const now = new Date();
         const row = manager.getRepository(JobEntity).create({
           ...columns,
@@ -40,12 +51,12 @@ export class JobService {
         });
         await manager.getRepository(JobEntity).insert(row);
         await this.replaceParams(manager, row.id, params);
-        await this.replacePrerequisites(manager, row.id, prerequisiteIds);
+        await this.replacePrerequisites(manager, row.id, prerequisiteIds, prerequisiteConditions);
         const labels = await jobLabels(manager, prerequisiteIds);
         const detail = {
           ...columns,
           params: params.map(paramText),
-          prerequisites: prerequisiteIds.map((id) => (labels.has(id) ? jobLabelText(labels.get(id)!) : `#${id}`)),
+          prerequisites: edgeTexts(prerequisiteIds, prerequisiteConditions, labels),
         };
         await this.audit.record({ ...this.auditBase(actor, row), action: 'create', detail }, manager);
         return row;
@@ -54,7 +65,9 @@ export class JobService {
   }
 
   async update(id: number, input: JobInput, actor: Actor): Promise<JobEntity> {
+    await this.access.assertJob(actor.principal, id, 'act');
     const values = await this.check(input, id);
+    await this.access.assertInterface(actor.principal, values.interfaceId, 'act');
     return this.saving(() =>
       meshTransaction(this.dataSource, async (manager) => {
         const before = (await manager.getRepository(JobEntity).findOneBy({ id })) ?? this.notFound();
@@ -62,17 +75,15 @@ export class JobService {
         const oldParams = await manager
           .getRepository(JobParamEntity)
           .find({ where: { jobId: id }, order: { position: 'ASC' } });
-        const oldPrerequisites = (await manager.getRepository(JobDependencyEntity).find({ where: { jobId: id } })).map(
-          (edge) => edge.prerequisiteId,
-        );
-        const { params, prerequisiteIds, ...columns } = values;
+        const oldEdges = await manager.getRepository(JobDependencyEntity).find({ where: { jobId: id } });
+        const { params, prerequisiteIds, prerequisiteConditions, ...columns } = values;
         const changes = { ...columns, updatedAt: new Date(), updatedBy: actor.principal.username };
         await manager.getRepository(JobEntity).update({ id }, changes);
         await this.replaceParams(manager, id, params);
-        await this.replacePrerequisites(manager, id, prerequisiteIds);
+        await this.replacePrerequisites(manager, id, prerequisiteIds, prerequisiteConditions);
         const detail = {
           ...changedFields(before, { ...before, ...columns }, JOB_AUDIT_FIELDS),
-          ...(await this.edgeChanges(manager, oldPrerequisites, prerequisiteIds)),
+          ...(await this.edgeChanges(manager, oldEdges, { prerequisiteIds, prerequisiteConditions })),
           ...this.paramChanges(oldParams, params),
         };
         await this.audit.record({ ...this.auditBase(actor, before), action: 'update', detail }, manager);
@@ -138,18 +149,37 @@ export class JobService {
       await repository.insert(params.map((param, position) => ({ jobId: id, position, ...param })));
   }
 
-  private async replacePrerequisites(manager: EntityManager, id: number, prerequisiteIds: number[]): Promise<void> {
+  private async replacePrerequisites(
+    manager: EntityManager,
+    id: number,
+    prerequisiteIds: number[],
+    conditions: PrerequisiteCondition[],
+  ): Promise<void> {
     const repository = manager.getRepository(JobDependencyEntity);
     await repository.delete({ jobId: id });
+    const byId = new Map(conditions.map((item) => [item.prerequisiteId, item]));
     for (const part of chunks(prerequisiteIds)) {
-      await repository.insert(part.map((prerequisiteId) => ({ jobId: id, prerequisiteId })));
+      await repository.insert(
+        part.map((prerequisiteId) => {
+          const { condition, outputName, outputMatch } = byId.get(prerequisiteId) ?? DEFAULT_EDGE;
+          return { jobId: id, prerequisiteId, condition, outputName, outputMatch };
+        }),
+      );
     }
   }
 
-  private async edgeChanges(manager: EntityManager, before: number[], after: number[]) {
-    const labels = await jobLabels(manager, [...before, ...after]);
-    const text = (ids: number[]) => ids.map((id) => (labels.has(id) ? jobLabelText(labels.get(id)!) : `#${id}`));
-    const change = listChange(text(before), text(after));
+  private async edgeChanges(
+    manager: EntityManager,
+    before: JobDependencyEntity[],
+    after: Pick<JobValues, 'prerequisiteIds' | 'prerequisiteConditions'>,
+  ) {
+    const beforeIds = before.map((edge) => edge.prerequisiteId);
+    const labels = await jobLabels(manager, [...beforeIds, ...after.prerequisiteIds]);
+    const beforeConditions = before.filter((edge) => edge.condition !== 'succeeded');
+    const change = listChange(
+      edgeTexts(beforeIds, beforeConditions, labels),
+      edgeTexts(after.prerequisiteIds, after.prerequisiteConditions, labels),
+    );
     return change.added.length + change.removed.length > 0 ? { prerequisites: change } : {};
   }
 
@@ -171,4 +201,18 @@ export class JobService {
   private auditBase(actor: Actor, row: Pick<JobEntity, 'id' | 'name'>) {
     return { actor: actor.principal, targetType: 'job', targetId: row.id, targetName: row.name, ip: actor.ip };
   }
+}
+
+/** "iface / job" per edge, with its condition when it is not `succeeded` (audit details). */
+function edgeTexts(
+  ids: number[],
+  conditions: Pick<PrerequisiteCondition, 'prerequisiteId' | 'condition' | 'outputName' | 'outputMatch'>[],
+  labels: Map<number, JobLabel>,
+): string[] {
+  const byId = new Map(conditions.map((item) => [item.prerequisiteId, item]));
+  return ids.map((id) => {
+    const label = labels.has(id) ? jobLabelText(labels.get(id)!) : `#${id}`;
+    const rule = byId.get(id);
+    return rule ? `${label} [${edgeText(rule)}]` : label;
+  });
 }

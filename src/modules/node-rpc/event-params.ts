@@ -27,6 +27,8 @@ export type RunEvent =
       startedAt: Date | null;
       finishedAt: Date;
       tail: { seq: number; stream: string; line: string }[];
+      /** `::meshcron::output` values; absent from older nodes (null). */
+      outputs: Record<string, string> | null;
     });
 
 export interface PresenceParams {
@@ -100,6 +102,20 @@ function logLines(value: unknown): LogLineParams[] {
   });
 }
 
+const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** Optional `outputs` of run.finished: at most 65 names (64 + result), values up to 4 KiB each. */
+function outputs(value: unknown): Record<string, string> | null {
+  if (value === null || value === undefined) return null;
+  const entries = Object.entries(record(value, 'outputs'));
+  if (entries.length > 65) invalid('outputs: at most 65 entries');
+  for (const [name, item] of entries) {
+    if (!OUTPUT_NAME.test(name)) invalid(`outputs.${name.slice(0, 80)}: not a valid output name`);
+    text(item, `outputs.${name}`, 4096);
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
 function finished(params: Record<string, unknown>) {
   const state = params.state as (typeof FINAL_STATES)[number];
   if (!FINAL_STATES.includes(state)) invalid(`state: expected one of ${FINAL_STATES.join(', ')}`);
@@ -113,6 +129,7 @@ function finished(params: Record<string, unknown>) {
     error: nullableText(params.error, 'error'),
     startedAt: params.startedAt === null || params.startedAt === undefined ? null : time(params.startedAt, 'startedAt'),
     finishedAt: time(params.finishedAt, 'finishedAt'),
+    outputs: outputs(params.outputs),
     tail: array(params.tail ?? [], 'tail', 10_000).map((item, index) => {
       const line = record(item, `tail[${index}]`);
       return {

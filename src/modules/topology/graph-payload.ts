@@ -10,11 +10,18 @@ export const NODE_COLLAPSED = 8; // an interface node standing for its jobs (exp
 export const EDGE_JOB = 1; // job prerequisite(s); weight = how many
 export const EDGE_GATE = 2; // parent interface → child interface: the child's jobs wait for the parent
 export const EDGE_REVERSED = 4; // drawn against the layers: closes a cycle that only a collapsed view has
+export const EDGE_CONDITION = 8; // a job edge with a condition other than `succeeded` (job DAG): see the tuple's condition
 
 /** `[type, id, label, layer, row, flags, ref]`: type `i` interface or `j` job; ref = job count (i) or interface id (j). */
 export type NodeTuple = ['i' | 'j', number, string, number, number, number, number];
-/** `[source, target, flags, weight]`: source and target index `nodes`; the source is upstream. */
-export type EdgeTuple = [number, number, number, number];
+/**
+ * `[source, target, flags, weight, condition?, output?]`: source and target index `nodes`; the source
+ * is upstream. With EDGE_CONDITION: the edge's condition (`failed`, `finished`, `output`) and, for
+ * `output`, `name=match` (e.g. `rows=/^[1-9]/`).
+ */
+export type EdgeTuple = [number, number, number, number, string?, string?];
+/** The optional tail of an edge tuple. */
+export type EdgeCondition = [] | [string] | [string, string];
 
 /**
  * What every topology API answers: compact arrays with the layout already computed. x = layer,
@@ -57,14 +64,14 @@ export class DraftGraph {
   }
 
   /** Adds an edge, merging it with an existing one between the same nodes (flags or-ed, weights summed). */
-  link(source: number, target: number, flags: number, weight: number): void {
+  link(source: number, target: number, flags: number, weight: number, condition: EdgeCondition = []): void {
     if (source === target) return;
     const key = source * 0x100000 + target;
     const edge = this.edges.get(key);
     if (edge) {
       edge[2] |= flags;
       edge[3] += weight;
-    } else this.edges.set(key, [source, target, flags, weight]);
+    } else this.edges.set(key, [source, target, flags, weight, ...condition]);
   }
 
   /** Lays the graph out and encodes it. */

@@ -1,5 +1,21 @@
-import type { InterfaceGraph } from '../interface/interface-graph.service.js';
-import { DraftGraph, EDGE_JOB, NODE_DISABLED, NODE_EXTERNAL, NODE_FOCUS, type TopologyGraph } from './graph-payload.js';
+import type { GraphEdge, InterfaceGraph } from '../interface/interface-graph.service.js';
+import {
+  DraftGraph,
+  EDGE_CONDITION,
+  EDGE_JOB,
+  NODE_DISABLED,
+  type EdgeCondition,
+  NODE_EXTERNAL,
+  NODE_FOCUS,
+  type TopologyGraph,
+} from './graph-payload.js';
+
+/** The condition part of an edge tuple: nothing for a plain success edge. */
+export function conditionOf(edge: GraphEdge): EdgeCondition {
+  if (edge.condition === 'succeeded') return [];
+  if (edge.condition !== 'output') return [edge.condition];
+  return [edge.condition, `${edge.outputName ?? ''}=${edge.outputMatch ?? ''}`];
+}
 
 /**
  * The job DAG of one interface (from the interface module's graph), laid out in layers: its jobs by
@@ -33,7 +49,9 @@ export function jobDagView(graph: InterfaceGraph): TopologyGraph {
   for (const edge of graph.edges) {
     const source = draft.indexOf('j', edge.source);
     const target = draft.indexOf('j', edge.target);
-    if (source !== undefined && target !== undefined) draft.link(source, target, EDGE_JOB, 1);
+    if (source === undefined || target === undefined) continue;
+    const condition = conditionOf(edge);
+    draft.link(source, target, EDGE_JOB | (condition.length > 0 ? EDGE_CONDITION : 0), 1, condition);
   }
   return draft.toPayload('jobs', graph.interface);
 }

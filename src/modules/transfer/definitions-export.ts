@@ -48,6 +48,11 @@ export function fileJob(snapshot: DefinitionsSnapshot, row: JobEntity): FileJob 
     execHost: row.execHostId === null ? null : (snapshot.hostById.get(row.execHostId)?.name ?? `#${row.execHostId}`),
     hostTag: row.hostTag,
     routingStrategy: row.routingStrategy,
+    broadcast: row.broadcast,
+    broadcastParallel: row.broadcastParallel,
+    failRate: row.failRate,
+    failCount: row.failCount,
+    killOnBudgetExceeded: row.killOnBudgetExceeded,
     workingDir: row.workingDir,
     commandType: row.commandType,
     command: row.command,
@@ -61,7 +66,15 @@ export function fileJob(snapshot: DefinitionsSnapshot, row: JobEntity): FileJob 
     retryBackoffPercent: row.retryBackoffPercent,
     retryLost: row.retryLost,
     enabled: row.enabled,
-    prerequisites: sortReferences((snapshot.prerequisiteIds.get(row.id) ?? []).map((id) => jobReference(snapshot, id))),
+    prerequisites: sortReferences(
+      (snapshot.prerequisiteIds.get(row.id) ?? []).map((id) => {
+        const rule = snapshot.edgeRules.get(`${row.id}:${id}`);
+        if (!rule) return jobReference(snapshot, id);
+        const output =
+          rule.condition === 'output' ? { outputName: rule.outputName, outputMatch: rule.outputMatch } : {};
+        return { ...jobReference(snapshot, id), condition: rule.condition, ...output };
+      }),
+    ),
   };
 }
 

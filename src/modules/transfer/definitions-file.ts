@@ -1,11 +1,14 @@
 import { ValidationException } from '../../common/http/app.exception.js';
 import type { DispatchInput } from '../dispatch/dispatch.input.js';
+import { edgeProblem } from '../execution/edge-condition.js';
+import type { EdgeCondition } from '../job/job.entity.js';
 import {
   DEFINITIONS_FORMAT,
   DEFINITIONS_VERSION,
   DISPATCH_DIFF_FIELDS,
   INTERFACE_DIFF_FIELDS,
   JOB_DIFF_FIELDS,
+  JOB_FIELDS_KEPT_WHEN_ABSENT,
 } from './definitions-format.js';
 import { FieldReader, isRecord } from './field-reader.js';
 import {
@@ -23,7 +26,7 @@ import {
 const TOP_FIELDS = ['format', 'version', 'exportedAt', 'interfaces', 'jobs', 'dispatches'];
 // What a file object may hold: its natural key, plus every field the diff compares (and, for
 // interfaces, the watermark, which is only set on create).
-const INTERFACE_FIELDS = ['name', 'dataDateWatermark', ...INTERFACE_DIFF_FIELDS];
+const INTERFACE_FIELDS = ['name', 'dataDateWatermark', ...INTERFACE_DIFF_FIELDS, 'ownerUser', 'ownerGroup', 'shared'];
 const JOB_FIELDS = ['interface', 'name', ...JOB_DIFF_FIELDS];
 const DISPATCH_FIELDS = ['name', ...DISPATCH_DIFF_FIELDS];
 
@@ -85,17 +88,41 @@ function readInterface(source: Record<string, unknown>, index: number, problems:
       enabled: reader.boolean('enabled'),
     },
     parents: reader.stringList('parents'),
+    owner: {
+      ownerUser: reader.nullableString('ownerUser'),
+      ownerGroup: reader.nullableString('ownerGroup'),
+      shared: reader.boolean('shared'),
+    },
   };
   return item;
 }
 
+const REFERENCE_KEYS = new Set(['interface', 'job', 'condition', 'outputName', 'outputMatch']);
+
+/** `{interface, job}` plus, optionally, the edge's condition (`condition`, `outputName`, `outputMatch`). */
 function readReferences(reader: FieldReader): JobReference[] {
   return reader.objectList('prerequisites').flatMap((item, index) => {
-    if (typeof item.interface === 'string' && typeof item.job === 'string' && Object.keys(item).length === 2) {
-      return [{ interface: item.interface, job: item.job }];
+    const keys = Object.keys(item);
+    const texts = keys.every((key) => REFERENCE_KEYS.has(key) && typeof item[key] === 'string');
+    if (typeof item.interface !== 'string' || typeof item.job !== 'string' || !texts) {
+      reader.problem(
+        `prerequisites.${index}`,
+        'must be {"interface": "<name>", "job": "<name>"} with optional "condition", "outputName", "outputMatch"',
+      );
+      return [];
     }
-    reader.problem(`prerequisites.${index}`, 'must be {"interface": "<name>", "job": "<name>"}');
-    return [];
+    if (item.condition === undefined) return [{ interface: item.interface, job: item.job }];
+    const rule = {
+      condition: item.condition as EdgeCondition,
+      outputName: typeof item.outputName === 'string' ? item.outputName : '',
+      outputMatch: typeof item.outputMatch === 'string' ? item.outputMatch : '',
+    };
+    const problem = edgeProblem(rule);
+    if (problem) {
+      reader.problem(`prerequisites.${index}.condition`, problem);
+      return [];
+    }
+    return [{ interface: item.interface, job: item.job, rule }];
   });
 }
 
@@ -142,12 +169,18 @@ function readJob(source: Record<string, unknown>, index: number, problems: ReadP
     name,
     execHost: reader.nullableString('execHost') ?? null,
     prerequisites: readReferences(reader),
+    kept: new Set(JOB_FIELDS_KEPT_WHEN_ABSENT.filter((field) => source[field] === undefined)),
     input: {
       name,
       description: reader.string('description'),
       folder: reader.string('folder'),
       hostTag: reader.string('hostTag'),
       routingStrategy: reader.string('routingStrategy'),
+      broadcast: reader.boolean('broadcast'),
+      broadcastParallel: reader.number('broadcastParallel'),
+      failRate: reader.nullableNumber('failRate'),
+      failCount: reader.nullableNumber('failCount'),
+      killOnBudgetExceeded: reader.boolean('killOnBudgetExceeded'),
       workingDir: reader.string('workingDir'),
       commandType: reader.string('commandType'),
       command: reader.string('command'),

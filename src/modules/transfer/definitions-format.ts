@@ -4,7 +4,7 @@
  * name; dispatch name; exec host, host tag and alert channel by name), never by database id, so a
  * file moves between installations. Secrets are never in it. See docs/import-export.md.
  */
-import type { CommandType, ParamKind, RoutingStrategy } from '../job/job.entity.js';
+import type { CommandType, EdgeCondition, ParamKind, RoutingStrategy } from '../job/job.entity.js';
 import type { AlertEvent, MisfirePolicy, OverlapPolicy } from '../dispatch/dispatch.entity.js';
 
 export const DEFINITIONS_FORMAT = 'meshcron-definitions';
@@ -21,6 +21,10 @@ export interface FileInterface {
   enabled: boolean;
   /** Parent interfaces, by name. */
   parents: string[];
+  /** Owner user or group by name, and whether everyone may see it (optional; see docs/definitions.md). */
+  ownerUser?: string | null;
+  ownerGroup?: string | null;
+  shared?: boolean;
 }
 
 export interface FileJobParam {
@@ -32,6 +36,11 @@ export interface FileJobParam {
 export interface FileJobReference {
   interface: string;
   job: string;
+  /** The edge's condition; absent = succeeded (files written before conditions existed). */
+  condition?: EdgeCondition;
+  /** condition output: the output's name and its value or /regex/. */
+  outputName?: string;
+  outputMatch?: string;
 }
 
 export interface FileJob {
@@ -43,6 +52,15 @@ export interface FileJob {
   execHost: string | null;
   hostTag: string;
   routingStrategy: RoutingStrategy;
+  /**
+   * Broadcast settings (docs/definitions.md, "Broadcast jobs"). Absent from a file (files written
+   * before broadcast existed): a new job takes the defaults, an existing job keeps its values.
+   */
+  broadcast: boolean;
+  broadcastParallel: number;
+  failRate: number | null;
+  failCount: number | null;
+  killOnBudgetExceeded: boolean;
   workingDir: string;
   commandType: CommandType;
   command: string;
@@ -106,6 +124,11 @@ export const JOB_DIFF_FIELDS = [
   'execHost',
   'hostTag',
   'routingStrategy',
+  'broadcast',
+  'broadcastParallel',
+  'failRate',
+  'failCount',
+  'killOnBudgetExceeded',
   'workingDir',
   'commandType',
   'command',
@@ -120,6 +143,15 @@ export const JOB_DIFF_FIELDS = [
   'retryLost',
   'enabled',
   'prerequisites',
+] as const satisfies readonly (keyof FileJob)[];
+
+/** Job fields added after version 1 files were first written: absent, they keep an existing job's values. */
+export const JOB_FIELDS_KEPT_WHEN_ABSENT = [
+  'broadcast',
+  'broadcastParallel',
+  'failRate',
+  'failCount',
+  'killOnBudgetExceeded',
 ] as const satisfies readonly (keyof FileJob)[];
 
 export const DISPATCH_DIFF_FIELDS = [

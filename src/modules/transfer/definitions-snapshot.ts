@@ -30,6 +30,8 @@ export interface DefinitionsSnapshot {
   params: Map<number, JobParamEntity[]>;
   /** job id → prerequisite job ids */
   prerequisiteIds: Map<number, number[]>;
+  /** "<job id>:<prerequisite id>" → the edge, for edges that are not plain `succeeded` */
+  edgeRules: Map<string, JobDependencyEntity>;
   hostById: Map<number, NamedRow>;
   hostByName: Map<string, NamedRow>;
   tags: Set<string>;
@@ -85,6 +87,11 @@ export async function loadSnapshot(manager: EntityManager): Promise<DefinitionsS
     prerequisiteIds: mapValues(
       group(jobEdges, (edge) => edge.jobId),
       (edge) => edge.prerequisiteId,
+    ),
+    edgeRules: new Map(
+      jobEdges
+        .filter((edge) => edge.condition !== 'succeeded')
+        .map((edge) => [`${edge.jobId}:${edge.prerequisiteId}`, edge]),
     ),
     hostById: new Map(hosts.map((row) => [row.id, row])),
     hostByName: new Map(hosts.map((row) => [row.name, row])),

@@ -1,6 +1,8 @@
+import type { EdgeRule } from '../execution/edge-condition.js';
 import type { InterfaceInput } from '../interface/interface-input.js';
 import type { JobInput } from '../job/job-input.js';
 import type { DispatchInput } from '../dispatch/dispatch.input.js';
+import type { OwnerInput } from '../access/owner.service.js';
 
 export const IMPORT_MODES = ['merge', 'mirror'] as const;
 /** merge: create and update what the file has, never delete; mirror: also delete, inside the file's interfaces, what the file lacks. */
@@ -27,13 +29,19 @@ export interface Origin {
 }
 
 /** A prerequisite: by natural key, or (table imports) by the id of a job that already exists. */
-export type JobReference = { interface: string; job: string; column?: string } | { jobId: number; column?: string };
+export type JobReference = ({ interface: string; job: string } | { jobId: number }) & {
+  column?: string;
+  /** The edge's condition (files only; absent = succeeded). */
+  rule?: EdgeRule;
+};
 
 export interface ImportInterface {
   origin: Origin;
   name: string;
   input: Omit<InterfaceInput, 'parentIds'>;
   parents: string[];
+  /** Owner by name and the shared flag, as the file gives them (absent fields: defaults / kept). */
+  owner?: OwnerInput;
 }
 
 export interface ImportJob {
@@ -49,6 +57,8 @@ export interface ImportJob {
    * the others keep them. Undefined: the object is complete (missing fields take their defaults).
    */
   given?: ReadonlySet<string>;
+  /** Fields the object lacks that keep an existing job's values (fields newer than the file format). */
+  kept?: ReadonlySet<string>;
 }
 
 export interface ImportAlert {

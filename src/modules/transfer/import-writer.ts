@@ -35,6 +35,8 @@ export class ImportWriter {
     private readonly manager: EntityManager,
     private readonly snapshot: DefinitionsSnapshot,
     private readonly username: string,
+    /** Owner columns per interface name (see access/import-owners.ts). */
+    private readonly owners: ReadonlyMap<string, Partial<InterfaceEntity>> = new Map(),
   ) {
     for (const row of snapshot.interfaces) this.interfaceIds.set(row.name, row.id);
     for (const [key, job] of snapshot.jobByKey) this.jobIds.set(key, job.id);
@@ -93,11 +95,12 @@ export class ImportWriter {
   private async saveInterface(after: FileInterface, existing: InterfaceEntity | undefined): Promise<void> {
     const repository = this.manager.getRepository(InterfaceEntity);
     const { parents: _parents, dataDateWatermark, ...columns } = after;
+    const owner = this.owners.get(after.name) ?? {};
     if (existing) {
-      await repository.update({ id: existing.id }, { ...columns, ...this.stamp() });
+      await repository.update({ id: existing.id }, { ...columns, ...owner, ...this.stamp() });
       return;
     }
-    const row = repository.create({ ...columns, dataDateWatermark, createdAt: this.now, ...this.stamp() });
+    const row = repository.create({ ...columns, ...owner, dataDateWatermark, createdAt: this.now, ...this.stamp() });
     await repository.insert(row);
     this.interfaceIds.set(after.name, row.id);
   }
@@ -152,6 +155,9 @@ export class ImportWriter {
       after.prerequisites.map((reference) => ({
         jobId: idOf(after.interface, after.name),
         prerequisiteId: idOf(reference.interface, reference.job),
+        condition: reference.condition ?? 'succeeded',
+        outputName: reference.outputName ?? '',
+        outputMatch: reference.outputMatch ?? '',
       })),
     );
     const updated = jobs.flatMap((item) => (item.existing ? [item.existing.id] : []));

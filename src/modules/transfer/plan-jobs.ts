@@ -21,6 +21,7 @@ const INPUT_FIELDS = JOB_DIFF_FIELDS.filter(
 
 /** A table row gives some columns only: the others keep the existing job's values. */
 function effectiveItem(item: ImportJob, existing: FileJob | undefined): ImportJob {
+  if (item.kept && existing) return keptFields(item, item.kept, existing);
   if (!item.given || !existing) return item;
   const given = item.given;
   const input: JobFields = { ...item.input };
@@ -36,6 +37,15 @@ function effectiveItem(item: ImportJob, existing: FileJob | undefined): ImportJo
   };
 }
 
+/** A definitions-file object without the newer fields: an existing job keeps their values. */
+function keptFields(item: ImportJob, kept: ReadonlySet<string>, existing: FileJob): ImportJob {
+  const input: JobFields = { ...item.input };
+  for (const field of INPUT_FIELDS) {
+    if (kept.has(field)) Object.assign(input, { [field]: existing[field] });
+  }
+  return { ...item, input };
+}
+
 function resolveReference(context: PlanContext, reference: JobReference, row: DiffRow, item: ImportJob) {
   const field = reference.column ?? 'prerequisites';
   if ('jobId' in reference) {
@@ -44,7 +54,7 @@ function resolveReference(context: PlanContext, reference: JobReference, row: Di
       addError(row, item.origin, field, `no job with id ${reference.jobId}`);
       return null;
     }
-    return jobReference(context.snapshot, job.id);
+    return { ...jobReference(context.snapshot, job.id), ...ruleFields(reference) };
   }
   const owner = context.interfaceName(reference.interface);
   const label = jobKey(reference.interface, reference.job);
@@ -58,7 +68,15 @@ function resolveReference(context: PlanContext, reference: JobReference, row: Di
     );
     return null;
   }
-  return { interface: owner, job: reference.job };
+  return { interface: owner, job: reference.job, ...ruleFields(reference) };
+}
+
+/** The condition of a file reference as the file format writes it (nothing for `succeeded`). */
+function ruleFields(reference: JobReference): Partial<FileJobReference> {
+  const rule = reference.rule;
+  if (!rule || rule.condition === 'succeeded') return {};
+  if (rule.condition !== 'output') return { condition: rule.condition };
+  return { condition: rule.condition, outputName: rule.outputName, outputMatch: rule.outputMatch };
 }
 
 function resolvePrerequisites(context: PlanContext, item: ImportJob, owner: string | null, row: DiffRow) {
@@ -105,7 +123,13 @@ function planJob(context: PlanContext, raw: ImportJob, seen: Set<string>): Plann
   if (seen.has(key)) addError(row, item.origin, 'name', 'appears more than once in the file for this interface');
   seen.add(key);
   const execHost = resolveTarget(context, item, row, fields);
-  const { interfaceId: _interface, execHostId: _host, prerequisiteIds: _prerequisites, ...columns } = values;
+  const {
+    interfaceId: _interface,
+    execHostId: _host,
+    prerequisiteIds: _prerequisites,
+    prerequisiteConditions: _conditions,
+    ...columns
+  } = values;
   const after: FileJob = {
     ...columns,
     interface: owner ?? raw.interface,

@@ -13,12 +13,39 @@ import {
 } from 'class-validator';
 import {
   COMMAND_TYPES,
+  EDGE_CONDITIONS,
   PARAM_KINDS,
   ROUTING_STRATEGIES,
   type CommandType,
+  type EdgeCondition,
   type ParamKind,
   type RoutingStrategy,
 } from '../job.entity.js';
+
+export class PrerequisiteConditionDto {
+  @ApiProperty({ description: 'One of prerequisiteIds.' })
+  @IsInt()
+  prerequisiteId: number;
+
+  @ApiProperty({
+    enum: EDGE_CONDITIONS,
+    description:
+      'succeeded (default): the prerequisite succeeded; failed: it failed, timed out, was killed or lost; ' +
+      'finished: it ended in any way (skipped included); output: it succeeded and printed outputName with outputMatch.',
+  })
+  @IsIn(EDGE_CONDITIONS)
+  condition: EdgeCondition;
+
+  @ApiPropertyOptional({ description: 'condition output: the output name.' })
+  @IsOptional()
+  @IsString()
+  outputName?: string;
+
+  @ApiPropertyOptional({ description: 'condition output: the exact value, or /regex/ (JavaScript, not anchored).' })
+  @IsOptional()
+  @IsString()
+  outputMatch?: string;
+}
 
 export class JobParamDto {
   @ApiProperty({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Unique per job (ignoring case).' })
@@ -32,7 +59,8 @@ export class JobParamDto {
   @ApiProperty({
     maxLength: 1000,
     description:
-      'static: the value as is; context: data_date[:format[:offset]], execution_id, job_name, interface_name',
+      'static: the value as is; context: data_date[:format[:offset]], execution_id, job_name, interface_name; ' +
+      'input: an upstream output, name or job_name.name, resolved when the run is sent',
   })
   @IsString()
   value: string;
@@ -146,6 +174,33 @@ export class JobBodyDto {
   @IsBoolean()
   retryLost?: boolean;
 
+  @ApiPropertyOptional({ default: false, description: 'Run on every online enabled host carrying hostTag.' })
+  @IsOptional()
+  @IsBoolean()
+  broadcast?: boolean;
+
+  @ApiPropertyOptional({ default: 0, description: 'Broadcast: hosts running at once (0 = all).' })
+  @IsOptional()
+  @IsInt()
+  broadcastParallel?: number;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Broadcast: percent of hosts that may fail.' })
+  @IsOptional()
+  @ValidateIf((_object, value) => value !== null)
+  @IsInt()
+  failRate?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Broadcast: hosts that may fail.' })
+  @IsOptional()
+  @ValidateIf((_object, value) => value !== null)
+  @IsInt()
+  failCount?: number | null;
+
+  @ApiPropertyOptional({ default: false, description: 'Broadcast: kill running hosts once the budget is exceeded.' })
+  @IsOptional()
+  @IsBoolean()
+  killOnBudgetExceeded?: boolean;
+
   @ApiPropertyOptional({ default: true })
   @IsOptional()
   @IsBoolean()
@@ -157,4 +212,15 @@ export class JobBodyDto {
   @ArrayMaxSize(1000)
   @IsInt({ each: true })
   prerequisiteIds?: number[];
+
+  @ApiPropertyOptional({
+    type: [PrerequisiteConditionDto],
+    description: 'Conditions of some of prerequisiteIds; the edges not listed are `succeeded`.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => PrerequisiteConditionDto)
+  prerequisiteConditions?: PrerequisiteConditionDto[];
 }
