@@ -21,6 +21,9 @@ export interface AlertRun {
   /** Last output lines, oldest first. */
   tail: string[];
   timeoutWarnSeconds?: number;
+  startedAt?: Date | null;
+  /** The job's expected duration (late alerts). */
+  expectedMs?: number | null;
 }
 
 export interface ComposedAlert {
@@ -35,15 +38,32 @@ const HEADLINES: Record<AlertEvent, string> = {
   success: 'SUCCEEDED',
   timeout: 'RUNNING LONG',
   recovery: 'RECOVERED',
+  late: 'RUNNING LATE',
 };
 
-function runBlock(run: AlertRun, event: AlertEvent): string[] {
+/** "3 min 5 s" / "42 s". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function lateFact(run: AlertRun, now: Date): string | null {
+  if (!run.startedAt || run.expectedMs === null || run.expectedMs === undefined) return null;
+  const elapsed = formatDuration(now.getTime() - run.startedAt.getTime());
+  return `running for ${elapsed}, expected ${formatDuration(run.expectedMs)}`;
+}
+
+function runBlock(run: AlertRun, event: AlertEvent, now: Date): string[] {
   const facts = [
     run.state,
     `attempt ${run.attempt}`,
     run.exitCode === null ? null : `exit code ${run.exitCode}`,
     run.hostName ? `on ${run.hostName}` : null,
     event === 'timeout' && run.timeoutWarnSeconds ? `running longer than ${run.timeoutWarnSeconds} s` : null,
+    event === 'late' ? lateFact(run, now) : null,
   ].filter((fact): fact is string => fact !== null);
   const lines = [`- ${run.interfaceName} / ${run.jobName} (${facts.join(', ')})`];
   if (run.error) lines.push(`  error: ${run.error}`);
@@ -63,6 +83,8 @@ function intro(event: AlertEvent): string {
       return 'Job running past its warning timeout:';
     case 'recovery':
       return 'The execution succeeded after a failure.';
+    case 'late':
+      return 'Job running later than its usual duration:';
     case 'success':
       return 'The execution succeeded.';
   }
@@ -88,7 +110,8 @@ export function composeAlert(
     '',
     intro(event),
   ];
-  for (const run of runs) lines.push(...runBlock(run, event));
+  const now = new Date();
+  for (const run of runs) lines.push(...runBlock(run, event, now));
   const text = `${lines.join('\n')}\n`;
   return {
     subject,

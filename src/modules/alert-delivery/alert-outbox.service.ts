@@ -123,7 +123,8 @@ export class AlertOutboxService {
     if (ids.length === 0) return [];
     const rows = await sql.rows<Record<string, unknown>>(
       'SELECT r.interface_name, r.job_name, r.state, r.attempt, r.exit_code, r.error, r.tail, r.timeout_warn_seconds, ' +
-        `h.name AS host_name FROM job_run r LEFT JOIN exec_host h ON h.id = r.host_id WHERE r.id IN (${placeholders(ids.length)}) ` +
+        'r.started_at, s.expected_ms, h.name AS host_name FROM job_run r LEFT JOIN exec_host h ON h.id = r.host_id ' +
+        `LEFT JOIN job_duration_stat s ON s.job_id = r.job_id WHERE r.id IN (${placeholders(ids.length)}) ` +
         'ORDER BY r.id',
       [...ids],
     );
@@ -137,6 +138,8 @@ export class AlertOutboxService {
       hostName: toTextOrNull(row.host_name),
       tail: parseTail(row.tail),
       timeoutWarnSeconds: toNumber(row.timeout_warn_seconds),
+      startedAt: toDateOrNull(row.started_at),
+      expectedMs: toNumberOrNull(row.expected_ms),
     }));
   }
 }

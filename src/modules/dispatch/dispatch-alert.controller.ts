@@ -7,9 +7,11 @@ import { formString } from '../users/form.js';
 import { DispatchAlertService } from './dispatch-alert.service.js';
 import type { AlertEvent } from './dispatch.entity.js';
 import { DispatchPageModels } from './dispatch-page.models.js';
+import { OwnedBy } from '../access/owned-by.js';
 
 /** The alert rules on the dispatch detail page (the legacy "alert tab"): add, enable/disable, delete. */
 @Controller('dispatches/:id/alerts')
+@OwnedBy('dispatch')
 @RequirePermission('schedule')
 export class DispatchAlertController {
   constructor(

@@ -62,7 +62,7 @@ export class DispatchEntity {
   updatedBy: string;
 }
 
-export const ALERT_EVENTS = ['failure', 'success', 'timeout', 'recovery'] as const;
+export const ALERT_EVENTS = ['failure', 'success', 'timeout', 'recovery', 'late'] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
 /** Per dispatch: on which event, through which channel, to whom. */

@@ -4,7 +4,9 @@ import { EngineDb, placeholders, toNumber, toNumberOrNull, type Sql, toText } fr
 import { EngineHooks } from './engine-hooks.js';
 import { EngineTransactionsService } from './engine-transactions.service.js';
 import { HostRegistryService, type EngineHost } from './host-registry.service.js';
+import { Broadcasts } from './broadcast.js';
 import { DISPATCH_COLUMNS, mapDispatchRow } from './job-run-request.js';
+import { storeInputs } from './run-outputs.js';
 import { Router, type HostSlots, type RoutableRun } from './routing.js';
 import { RunSenderService, type Assignment } from './run-sender.service.js';
 import { SlotLedger } from './slot-ledger.js';
@@ -16,9 +18,13 @@ interface Candidate extends RoutableRun {
   id: number;
   jobId: number;
   attempt: number;
+  /** A broadcast parent: expanded into children, never sent (broadcast.ts). */
+  broadcast: boolean;
+  parentRunId: number | null;
 }
 
-const CANDIDATE_COLUMNS = 'id, job_id, attempt, target_host_id, host_tag, routing_strategy, avoid_host_id';
+const CANDIDATE_COLUMNS =
+  'id, job_id, attempt, target_host_id, host_tag, routing_strategy, avoid_host_id, broadcast_spec, parent_run_id';
 
 function mapCandidate(row: Record<string, unknown>): Candidate {
   return {
@@ -29,6 +35,8 @@ function mapCandidate(row: Record<string, unknown>): Candidate {
     hostTag: toText(row.host_tag, ''),
     routingStrategy: row.routing_strategy as RoutableRun['routingStrategy'],
     avoidHostId: toNumberOrNull(row.avoid_host_id),
+    broadcast: row.broadcast_spec !== null && row.broadcast_spec !== undefined,
+    parentRunId: toNumberOrNull(row.parent_run_id),
   };
 }
 
@@ -113,7 +121,9 @@ export class DispatcherService implements OnApplicationShutdown {
       ).map(mapCandidate),
     );
     if (candidates.length === 0) return false;
-    const claimed = await this.transactions.run((ctx) => this.placeAndClaim(ctx, candidates, placement));
+    const claimed = await this.transactions.run(async (ctx) =>
+      this.placeAndClaim(ctx, await this.expandBroadcasts(ctx, candidates, placement), placement),
+    );
     return candidates.length === limit || claimed < candidates.length ? claimed > 0 : false;
   }
 
@@ -131,7 +141,9 @@ export class DispatcherService implements OnApplicationShutdown {
                 'AND not_before <= ? ORDER BY id',
               [...ids, ctx.now.getTime()],
             )
-          ).map(mapCandidate);
+          )
+            .map(mapCandidate)
+            .filter((run) => !run.broadcast); // broadcast parents expand in a dispatch round
     const claimed = candidates.length === 0 ? 0 : await this.placeAndClaim(ctx, candidates, placement);
     // Whatever could not be placed here is left to a dispatch round.
     ctx.queuedSome = claimed < ids.length;
@@ -154,7 +166,7 @@ export class DispatcherService implements OnApplicationShutdown {
     let placed = 0;
     for (const run of candidates) {
       if (placed >= placement.capacity) break;
-      if ((perJob.get(run.jobId) ?? 0) >= maxRunningPerJob) continue;
+      if (run.parentRunId === null && (perJob.get(run.jobId) ?? 0) >= maxRunningPerJob) continue;
       const chosen = this.router.choose(run, placement.slots);
       if (!chosen) continue;
       chosen.used += 1;
@@ -167,6 +179,10 @@ export class DispatcherService implements OnApplicationShutdown {
     const mine: { id: number; host: EngineHost }[] = [];
     for (const group of groups.values()) mine.push(...(await this.claimGroup(ctx, group)));
     if (mine.length === 0) return 0;
+    await storeInputs(
+      ctx.sql,
+      mine.map((item) => item.id),
+    );
     const rows = await ctx.sql.rows<Record<string, unknown>>(
       `SELECT ${DISPATCH_COLUMNS} FROM job_run WHERE id IN (${placeholders(mine.length)})`,
       mine.map((item) => item.id),
@@ -176,6 +192,31 @@ export class DispatcherService implements OnApplicationShutdown {
       ...rows.map(mapDispatchRow).map((run): Assignment => ({ run, host: hostOf.get(run.id) as EngineHost })),
     );
     return mine.length;
+  }
+
+  /** Broadcast parents among the candidates expand into their children, which are routed like any run. */
+  private async expandBroadcasts(
+    ctx: TransitionContext,
+    candidates: Candidate[],
+    placement: Placement,
+  ): Promise<Candidate[]> {
+    const parents = candidates.filter((run) => run.broadcast);
+    if (parents.length === 0) return candidates;
+    const online = new Set(placement.slots.filter((slot) => slot.available).map((slot) => slot.id));
+    const childIds = await new Broadcasts(ctx).expand(
+      parents.map((run) => run.id),
+      placement.hosts.filter((host) => online.has(host.id)),
+    );
+    const children =
+      childIds.length === 0
+        ? []
+        : (
+            await ctx.sql.rows<Record<string, unknown>>(
+              `SELECT ${CANDIDATE_COLUMNS} FROM job_run WHERE id IN (${placeholders(childIds.length)}) ORDER BY id`,
+              childIds,
+            )
+          ).map(mapCandidate);
+    return [...candidates.filter((run) => !run.broadcast), ...children];
   }
 
   private async claimGroup(
@@ -205,7 +246,7 @@ export class DispatcherService implements OnApplicationShutdown {
     const jobIds = [...new Set(runs.map((run) => run.jobId))];
     const rows = await sql.rows<{ job_id: unknown; n: unknown }>(
       `SELECT job_id, COUNT(*) AS n FROM job_run WHERE job_id IN (${placeholders(jobIds.length)}) ` +
-        "AND state IN ('dispatched','running') GROUP BY job_id",
+        "AND state IN ('dispatched','running') AND parent_run_id IS NULL GROUP BY job_id",
       jobIds,
     );
     return new Map(rows.map((row) => [toNumber(row.job_id), toNumber(row.n)]));

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AlertOutboxService } from '../alert-delivery/alert-outbox.service.js';
+import { childrenToKill } from './broadcast.js';
 import { DependencyRelease } from './dependency-release.js';
 import { DispatcherService } from './dispatcher.service.js';
 import { RunSenderService } from './run-sender.service.js';
@@ -8,6 +9,7 @@ import { EngineTransactionsService } from './engine-transactions.service.js';
 import { HostRegistryService } from './host-registry.service.js';
 import { DISPATCH_COLUMNS, mapDispatchRow } from './job-run-request.js';
 import { NodeReconcileService } from './node-reconcile.service.js';
+import { dueLateRuns, RunEstimateService } from './run-estimate.js';
 
 const TICK_MS = 1000;
 /** Backstop checks (cross-execution prerequisites, doubtful dispatches) every this many ticks. */
@@ -35,6 +37,7 @@ export class EngineTickService implements OnApplicationBootstrap, OnApplicationS
     private readonly reconcile: NodeReconcileService,
     private readonly hosts: HostRegistryService,
     private readonly alerts: AlertOutboxService,
+    private readonly estimates: RunEstimateService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -63,6 +66,8 @@ export class EngineTickService implements OnApplicationBootstrap, OnApplicationS
     this.dispatcher.wake();
     await this.reconcile.offlineHosts();
     await this.warnTimeouts();
+    await this.lateRuns();
+    await this.overBudgetKills();
     if (!slow) return;
     await this.externalPrerequisites();
     await this.resendDoubtful();
@@ -97,12 +102,43 @@ export class EngineTickService implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /** Running well past the job's usual duration (schedule.lateFactorPercent): one "late" alert per attempt. */
+  private async lateRuns(): Promise<void> {
+    const due = await this.db.read((sql) => dueLateRuns(sql, this.estimates.lateSettings, Date.now()));
+    for (const { id, attempt, executionId } of due) {
+      await this.transactions.run(async (ctx) => {
+        const first = await ctx.sql.exec(
+          "UPDATE job_run SET late_alerted_attempt = ? WHERE id = ? AND attempt = ? AND late_alerted_attempt < ? AND state = 'running'",
+          [attempt, id, attempt, attempt],
+        );
+        if (first === 0) return;
+        const queued = await this.alerts.enqueue(ctx.sql, {
+          event: 'late',
+          executionId,
+          runIds: [id],
+          key: `${id}:${attempt}`,
+        });
+        if (queued > 0) ctx.alertsQueued = true;
+      });
+    }
+  }
+
+  /** Broadcast runs over their failure budget with killOnBudgetExceeded: their hosts' runs still running are killed. */
+  private async overBudgetKills(): Promise<void> {
+    const runs = await this.db.read((sql) => childrenToKill(sql));
+    for (const run of runs) {
+      const host = await this.hosts.host(run.hostId);
+      if (host) await this.reconcile.killOnNode(host, run.nodeRunId, run.attempt);
+    }
+  }
+
   /** Backstop: a prerequisite in another execution succeeded while this run's snapshot was being taken. */
   private async externalPrerequisites(): Promise<void> {
     const rows = await this.db.read((sql) =>
       sql.rows<{ id: unknown }>(
         "SELECT d.id FROM job_run r JOIN job_run_dependency d ON d.run_id = r.id WHERE r.state = 'waiting' " +
-          'AND d.satisfied = 0 AND d.prerequisite_run_id IS NULL AND EXISTS (SELECT 1 FROM job_run p ' +
+          // Other edge conditions are decided when the prerequisite's run ends (edge-release.ts).
+          "AND d.satisfied = 0 AND d.prerequisite_run_id IS NULL AND d.edge_condition = 'succeeded' AND EXISTS (SELECT 1 FROM job_run p " +
           "WHERE p.job_id = d.prerequisite_job_id AND p.data_date = d.data_date AND p.state = 'succeeded')",
       ),
     );

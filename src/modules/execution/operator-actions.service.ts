@@ -16,6 +16,14 @@ export type DefinitionsChoice = 'snapshot' | 'current';
 const RERUNNABLE = "('failed','timed_out','killed','lost','skipped')";
 const MARKABLE = new Set(['failed', 'timed_out', 'killed', 'lost', 'skipped']);
 
+/** A broadcast child is acted on through its parent (rerun, mark succeeded). */
+function notChild(run: RunRow): RunRow {
+  if (run.parentRunId !== null) {
+    throw new AppException('CONFLICT', 'this run is one host of a broadcast run: act on the broadcast run instead');
+  }
+  return run;
+}
+
 interface Caller {
   principal: Principal;
   ip?: string;
@@ -49,7 +57,12 @@ export class OperatorActionsService {
   async rerunFailed(executionId: number, definitions: DefinitionsChoice, caller: Caller): Promise<number> {
     return this.transactions.run(async (ctx) => {
       await this.execution(ctx, executionId);
-      const runs = await lockRunsWhere(ctx.sql, `execution_id = ? AND state IN ${RERUNNABLE}`, [executionId]);
+      // Broadcast children are not rerun themselves: their parent's rerun broadcasts to every host again.
+      const runs = await lockRunsWhere(
+        ctx.sql,
+        `execution_id = ? AND state IN ${RERUNNABLE} AND parent_run_id IS NULL`,
+        [executionId],
+      );
       if (runs.length === 0)
         throw new AppException('CONFLICT', 'nothing to rerun: no failed, killed, lost or skipped run');
       const count = await new RunReset(ctx).reset(
@@ -65,7 +78,7 @@ export class OperatorActionsService {
   /** The run and everything downstream of it in its execution (across interfaces) run again. */
   async rerunDownstream(runId: number, definitions: DefinitionsChoice, caller: Caller): Promise<number> {
     return this.transactions.run(async (ctx) => {
-      const run = await this.run(ctx, runId);
+      const run = notChild(await this.run(ctx, runId));
       const ids = [run.id, ...(await downstreamOf(ctx, [run]))];
       const count = await new RunReset(ctx).reset(run.executionId, ids, {
         current: definitions === 'current',
@@ -85,7 +98,7 @@ export class OperatorActionsService {
   /** An ended run that did not succeed becomes succeeded; what it held back runs. */
   async markSucceeded(runId: number, caller: Caller): Promise<void> {
     await this.transactions.run(async (ctx) => {
-      const run = await this.run(ctx, runId);
+      const run = notChild(await this.run(ctx, runId));
       if (!MARKABLE.has(run.state)) throw new AppException('CONFLICT', `a ${run.state} run cannot be marked succeeded`);
       await ctx.sql.exec("UPDATE execution SET state = 'running', finished_at = NULL WHERE id = ?", [run.executionId]);
       await ctx.cas(run, 'succeeded', { error: null }, caller.principal.username, 'marked succeeded by an operator');
@@ -108,14 +121,16 @@ export class OperatorActionsService {
   ): Promise<{ killed: number; stopping: number }> {
     const onNode = await this.transactions.run(async (ctx) => {
       await this.execution(ctx, executionId);
-      const filter = onlyRunId === null ? '' : ' AND id = ?';
+      // Killing a broadcast run kills its hosts' runs too.
+      const filter = onlyRunId === null ? '' : ' AND (id = ? OR parent_run_id = ?)';
       const runs = await lockRunsWhere(
         ctx.sql,
         `execution_id = ? AND state IN ('waiting','queued','dispatched','running')${filter}`,
-        onlyRunId === null ? [executionId] : [executionId, onlyRunId],
+        onlyRunId === null ? [executionId] : [executionId, onlyRunId, onlyRunId],
       );
       const actor = caller.principal.username;
-      for (const run of runs.filter((item) => item.state === 'waiting' || item.state === 'queued')) {
+      const here = (item: RunRow) => item.state === 'waiting' || item.state === 'queued' || item.broadcastSpec !== null;
+      for (const run of runs.filter(here)) {
         await ctx.cas(
           run,
           'killed',
@@ -131,7 +146,7 @@ export class OperatorActionsService {
         executionId,
         onlyRunId === null ? { execution: executionId } : { run: onlyRunId },
       );
-      return runs.filter((item) => item.state === 'dispatched' || item.state === 'running');
+      return runs.filter((item) => !here(item));
     });
     let stopping = 0;
     for (const run of onNode) if (await this.killOne(run, caller.principal.username)) stopping += 1;

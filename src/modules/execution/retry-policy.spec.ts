@@ -24,6 +24,8 @@ function run(fields: Partial<RunRow>): RunRow {
     waitingOn: 0,
     gated: false,
     startedAt: null,
+    parentRunId: null,
+    broadcastSpec: null,
     ...fields,
   };
 }

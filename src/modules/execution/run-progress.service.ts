@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AlertOutboxService } from '../alert-delivery/alert-outbox.service.js';
+import { Broadcasts } from './broadcast.js';
 import { DependencyRelease } from './dependency-release.js';
 import { placeholders, toNumber } from './engine-db.js';
+import { blockedSkips } from './edge-release.js';
 import { skipDownstream } from './failure-cascade.js';
 import type { ExecutionState } from './execution.entity.js';
 import { retryDelayMs } from './retry-policy.js';
@@ -41,11 +43,16 @@ export class RunProgressService {
       const failed: RunRow[] = [];
       for (const run of batch) {
         if (run.state === 'skipped' || run.state === 'succeeded') continue;
-        if (!(await this.retry(ctx, run))) failed.push(run);
+        // A broadcast parent is not retried (its children are, each by the job's retry policy).
+        if (run.broadcastSpec !== null || !(await this.retry(ctx, run))) failed.push(run);
       }
-      await release.afterSuccess(batch.filter((run) => run.state === 'succeeded'));
-      await skipDownstream(ctx, failed);
-      await this.failureAlerts(ctx, failed);
+      const ended = batch.filter((run) => run.state === 'succeeded' || run.state === 'skipped' || failed.includes(run));
+      // Broadcast children are outside the dependency graph: their parent re-evaluates instead.
+      await new Broadcasts(ctx).childrenEnded(ended.filter((run) => run.parentRunId !== null));
+      const own = (runs: RunRow[]) => runs.filter((run) => run.parentRunId === null);
+      await release.afterEnd(own(ended));
+      await skipDownstream(ctx, [...own(failed), ...(await blockedSkips(ctx, own(batch)))]);
+      await this.failureAlerts(ctx, own(failed));
     }
     await this.completeExecutions(ctx);
   }
@@ -78,6 +85,7 @@ export class RunProgressService {
         pid: null,
         exit_code: null,
         exit_signal: null,
+        outputs: null,
         warned: 0,
         dispatched_at: null,
         started_at: null,
@@ -119,11 +127,17 @@ export class RunProgressService {
         [executionId],
       );
       if (open.length > 0) continue;
-      const rows = await ctx.sql.rows<{ state: string; n: unknown }>(
-        'SELECT state, COUNT(*) AS n FROM job_run WHERE execution_id = ? GROUP BY state',
+      const rows = await ctx.sql.rows<{ state: string; branch_skipped: unknown; n: unknown }>(
+        'SELECT state, branch_skipped, COUNT(*) AS n FROM job_run WHERE execution_id = ? AND parent_run_id IS NULL ' +
+          'GROUP BY state, branch_skipped',
         [executionId],
       );
-      const counts = new Map(rows.map((row) => [row.state, toNumber(row.n)]));
+      // A run skipped by a branch decision does not make the execution fail.
+      const counts = new Map<string, number>();
+      for (const row of rows) {
+        const state = row.state === 'skipped' && toNumber(row.branch_skipped) === 1 ? 'branch_skipped' : row.state;
+        counts.set(state, (counts.get(state) ?? 0) + toNumber(row.n));
+      }
       if ([...counts.keys()].some((state) => OPEN_STATES.has(state))) continue;
       await this.endExecution(ctx, executionId, finalState(counts));
     }

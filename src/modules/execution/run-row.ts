@@ -22,12 +22,16 @@ export interface RunRow {
   waitingOn: number;
   gated: boolean;
   startedAt: Date | null;
+  /** A broadcast child: its parent run. */
+  parentRunId: number | null;
+  /** A broadcast parent: its settings (JSON); null otherwise. */
+  broadcastSpec: string | null;
 }
 
 export const RUN_COLUMNS =
   'id, execution_id, node_run_id, data_date, interface_id, interface_name, job_id, job_name, state, attempt, ' +
   'retries_used, retry_count, retry_interval_seconds, retry_backoff_percent, retry_lost, host_id, waiting_on, gated, ' +
-  'started_at';
+  'started_at, parent_run_id, broadcast_spec';
 
 export function mapRun(raw: Record<string, unknown>): RunRow {
   return {
@@ -50,6 +54,8 @@ export function mapRun(raw: Record<string, unknown>): RunRow {
     waitingOn: toNumber(raw.waiting_on),
     gated: toNumber(raw.gated) === 1,
     startedAt: toDateOrNull(raw.started_at),
+    parentRunId: toNumberOrNull(raw.parent_run_id),
+    broadcastSpec: typeof raw.broadcast_spec === 'string' ? raw.broadcast_spec : null,
   };
 }
 
