@@ -197,7 +197,8 @@ describe(`interfaces: API and pages (${testDatabase()})`, () => {
   });
 
   it('gives a viewer the pages and reads but 403 on every change', async () => {
-    const target = await createInterface(admin, { name: unique('guarded') });
+    // Shared: a viewer sees it (a private interface of another owner would answer 404, see owners.test.ts).
+    const target = await createInterface(admin, { name: unique('guarded'), shared: true });
     const user = unique('viewer');
     await admin.api('POST', '/api/users', { username: user, role: 'viewer', password: 'viewer-password-1' });
     const viewer = portal.client();

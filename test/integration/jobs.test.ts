@@ -57,7 +57,8 @@ async function insertHost(portal: TestPortal, name: string, tags: string[] = [])
 }
 
 async function createInterface(client: HttpClient, name: string): Promise<number> {
-  const response = await client.api('POST', '/api/interfaces', { name });
+  // Shared, so the viewer of the permission test sees its jobs (owners.test.ts covers private ones).
+  const response = await client.api('POST', '/api/interfaces', { name, shared: true });
   assert.equal(response.status, 201, response.text);
   return response.json<{ data: { id: number } }>().data.id;
 }

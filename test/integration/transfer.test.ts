@@ -90,10 +90,22 @@ async function hostId(client: HttpClient, name: string): Promise<number> {
 async function seedDefinitions(client: HttpClient): Promise<void> {
   const etl01 = await hostId(client, 'etl-01');
   const ods = (
-    await ok<{ id: number }>(client, 'POST', '/api/interfaces', { name: 'ods', folder: 'dw/ods', retryCount: 2 })
+    await ok<{ id: number }>(client, 'POST', '/api/interfaces', {
+      name: 'ods',
+      folder: 'dw/ods',
+      retryCount: 2,
+      shared: true,
+    })
   ).id;
-  const dw = (await ok<{ id: number }>(client, 'POST', '/api/interfaces', { name: 'dw', parentIds: [ods] })).id;
-  await ok(client, 'POST', '/api/interfaces', { name: 'mart', parentIds: [dw], description: 'marts, "quoted"' });
+  const dw = (
+    await ok<{ id: number }>(client, 'POST', '/api/interfaces', { name: 'dw', parentIds: [ods], shared: true })
+  ).id;
+  await ok(client, 'POST', '/api/interfaces', {
+    name: 'mart',
+    parentIds: [dw],
+    description: 'marts, "quoted"',
+    shared: true,
+  });
   const job = (body: Json) => ok<{ id: number }>(client, 'POST', '/api/jobs', body);
   const extract = await job({
     interfaceId: ods,

@@ -29,9 +29,11 @@ import {
   UpdateDispatchAlertDto,
   UpdateDispatchDto,
 } from './dto/dispatch.dto.js';
+import { OwnedBy } from '../access/owned-by.js';
 
 @ApiTags('dispatches')
 @Controller('api/dispatches')
+@OwnedBy('dispatch')
 export class DispatchApiController {
   constructor(
     private readonly dispatches: DispatchService,
@@ -42,7 +44,7 @@ export class DispatchApiController {
   @ApiOperation({
     summary: 'List dispatches with their next fire (search, interfaceId, enabled, sort, order, page, pageSize)',
   })
-  async list(@Query() query: Record<string, unknown>) {
+  async list(@Req() request: Request, @Query() query: Record<string, unknown>) {
     const list = parseListQuery(query, DISPATCH_SORTS, 'name', true);
     let interfaceId: number | undefined;
     if (query.interfaceId !== undefined) {
@@ -54,6 +56,7 @@ export class DispatchApiController {
       ...list,
       interfaceId,
       enabled: booleanFilter(query, 'enabled', true),
+      user: request.principal,
     });
     return { data: rows, page: pageView(list, total) };
   }

@@ -10,11 +10,13 @@ import { MISFIRE_POLICIES, OVERLAP_POLICIES } from './dispatch.entity.js';
 import { dispatchFromForm } from './dispatch.input.js';
 import { DISPATCH_SORTS, DispatchService } from './dispatch.service.js';
 import { localTime } from './dispatch.view.js';
+import { OwnedBy } from '../access/owned-by.js';
 
 const formOptions = { misfirePolicies: MISFIRE_POLICIES, overlapPolicies: OVERLAP_POLICIES };
 
 /** Pages: list, new/edit forms with the live cron preview, detail with alert rules, pause/resume, delete. */
 @Controller('dispatches')
+@OwnedBy('dispatch')
 export class DispatchController {
   constructor(
     private readonly dispatches: DispatchService,
@@ -23,14 +25,14 @@ export class DispatchController {
 
   @Get()
   @Render('dispatches/list')
-  async list(@Query() query: Record<string, unknown>) {
+  async list(@Req() request: Request, @Query() query: Record<string, unknown>) {
     const list = parseListQuery(query, DISPATCH_SORTS, 'name', false);
     const interfaceId =
       typeof query.interfaceId === 'string' && /^\d{1,9}$/.test(query.interfaceId)
         ? Number(query.interfaceId)
         : undefined;
     const filters = { interfaceId, enabled: booleanFilter(query, 'enabled', false) };
-    const { rows, total } = await this.dispatches.list({ ...list, ...filters });
+    const { rows, total } = await this.dispatches.list({ ...list, ...filters, user: request.principal });
     return {
       title: 'dispatches.title',
       rows: rows.map((row) => ({
@@ -39,18 +41,24 @@ export class DispatchController {
       })),
       list,
       filters,
-      interfaces: await this.dispatches.interfaceChoices(),
+      interfaces: await this.dispatches.interfaceChoices(request.principal),
       page: pageView(list, total),
       query: queryString({ ...filters, search: list.search, sort: list.sort, order: list.order.toLowerCase() }),
       sorts: sortLinks(list, DISPATCH_SORTS, filters),
     };
   }
 
-  private async formModel(title: string, form: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  /** The interface picker lists only interfaces the user may see. */
+  private async formModel(
+    request: Request,
+    title: string,
+    form: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ) {
     return {
       title,
       form,
-      interfaces: await this.dispatches.interfaceChoices(),
+      interfaces: await this.dispatches.interfaceChoices(request.principal),
       preview: previewModel(
         typeof form.cron === 'string' ? form.cron : '',
         typeof form.timezone === 'string' ? form.timezone : 'UTC',
@@ -63,7 +71,7 @@ export class DispatchController {
   @Get('new')
   @RequirePermission('schedule')
   @Render('dispatches/form')
-  newForm(@Query('interfaceId') interfaceId: unknown) {
+  newForm(@Req() request: Request, @Query('interfaceId') interfaceId: unknown) {
     const form = {
       interfaceId: typeof interfaceId === 'string' ? interfaceId : '',
       cron: '0 0 2 * * ?',
@@ -74,7 +82,7 @@ export class DispatchController {
       runDownstream: true,
       dataDateOffsetDays: -1,
     };
-    return this.formModel('dispatches.new', form, { creating: true });
+    return this.formModel(request, 'dispatches.new', form, { creating: true });
   }
 
   @Post('new')
@@ -85,7 +93,7 @@ export class DispatchController {
       response.redirect(303, `/dispatches/${dispatch.id}`);
     } catch (error) {
       if (!(error instanceof ValidationException)) throw error;
-      const model = await this.formModel('dispatches.new', formFromBody(body), {
+      const model = await this.formModel(request, 'dispatches.new', formFromBody(body), {
         creating: true,
         errors: error.fields,
       });
@@ -109,9 +117,9 @@ export class DispatchController {
   @Get(':id/edit')
   @RequirePermission('schedule')
   @Render('dispatches/form')
-  async editForm(@Param('id', ParseIntPipe) id: number) {
+  async editForm(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
     const dispatch = await this.dispatches.get(id);
-    return this.formModel('dispatches.edit', { ...dispatch }, { creating: false, dispatchId: id });
+    return this.formModel(request, 'dispatches.edit', { ...dispatch }, { creating: false, dispatchId: id });
   }
 
   @Post(':id')
@@ -128,7 +136,7 @@ export class DispatchController {
     } catch (error) {
       if (!(error instanceof ValidationException)) throw error;
       await this.dispatches.get(id);
-      const model = await this.formModel('dispatches.edit', formFromBody(body), {
+      const model = await this.formModel(request, 'dispatches.edit', formFromBody(body), {
         creating: false,
         dispatchId: id,
         errors: error.fields,

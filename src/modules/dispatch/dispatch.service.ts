@@ -4,6 +4,7 @@ import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
 import type { Principal } from '../../common/auth/permissions.js';
 import { containsPattern, LIKE_ESCAPE } from '../../common/db/like.js';
 import { ValidationException, notFound } from '../../common/http/app.exception.js';
+import { AccessService, interfaceCondition, type AccessUser } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { isUniqueViolation, requireAll, type ListQuery } from '../exec-host/crud-support.js';
 import { InterfaceEntity } from '../interface/interface.entity.js';
@@ -26,6 +27,8 @@ const SORT_COLUMNS: Record<DispatchSort, string> = {
 export interface DispatchListQuery extends ListQuery<DispatchSort> {
   interfaceId?: number;
   enabled?: boolean;
+  /** Only dispatches of interfaces this user may see. */
+  user?: AccessUser;
 }
 
 /**
@@ -40,6 +43,7 @@ export class DispatchService {
     @InjectRepository(InterfaceEntity) private readonly interfaces: Repository<InterfaceEntity>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly access: AccessService,
   ) {}
 
   async list(query: DispatchListQuery): Promise<{ rows: DispatchView[]; total: number }> {
@@ -53,6 +57,8 @@ export class DispatchService {
     if (query.interfaceId !== undefined)
       builder.andWhere('d.interfaceId = :interfaceId', { interfaceId: query.interfaceId });
     if (query.enabled !== undefined) builder.andWhere('d.enabled = :enabled', { enabled: query.enabled ? 1 : 0 });
+    const visible = query.user && interfaceCondition(query.user, 'd.interface_id');
+    if (visible) builder.andWhere(visible.sql, visible.params);
     const total = await builder.getCount();
     const rows = await builder
       .orderBy(SORT_COLUMNS[query.sort], query.order)
@@ -85,16 +91,27 @@ export class DispatchService {
   }
 
   /** Interfaces for the form's picker. */
-  interfaceChoices(): Promise<{ id: number; name: string }[]> {
-    return this.interfaces.find({ select: { id: true, name: true }, order: { name: 'ASC' }, take: 5000 });
+  interfaceChoices(user?: AccessUser): Promise<{ id: number; name: string }[]> {
+    const builder = this.interfaces
+      .createQueryBuilder('i')
+      .select(['i.id', 'i.name'])
+      .orderBy('i.name', 'ASC')
+      .take(5000);
+    const visible = user && interfaceCondition(user, 'i.id');
+    if (visible) builder.andWhere(visible.sql, visible.params);
+    return builder.getMany();
   }
 
-  private async check(input: DispatchInput, creating: boolean, current?: DispatchEntity) {
+  /** An interface the actor may not see is reported exactly like a missing one. */
+  private async check(input: DispatchInput, creating: boolean, actor: AccessUser, current?: DispatchEntity) {
     const { fields, schedule } = dispatchProblems(input, creating, current);
     if (
       !fields.interfaceId &&
       input.interfaceId !== undefined &&
-      !(await this.interfaces.existsBy({ id: input.interfaceId }))
+      !(
+        (await this.interfaces.existsBy({ id: input.interfaceId })) &&
+        (await this.access.filterVisible(actor, [input.interfaceId])).has(input.interfaceId)
+      )
     ) {
       fields.interfaceId = `interface ${input.interfaceId} does not exist`;
     }
@@ -106,7 +123,8 @@ export class DispatchService {
   }
 
   async create(input: DispatchInput, actor: Principal, ip = ''): Promise<DispatchView> {
-    const schedule = (await this.check(input, true))!;
+    const schedule = (await this.check(input, true, actor))!;
+    await this.access.assertInterface(actor, input.interfaceId!, 'act');
     const now = new Date();
     const dispatch = this.dispatches.create({
       interfaceId: input.interfaceId!,
@@ -145,7 +163,8 @@ export class DispatchService {
 
   async update(id: number, input: DispatchInput, actor: Principal, ip = ''): Promise<DispatchView> {
     const current = await this.entity(id);
-    const schedule = await this.check(input, false, current);
+    const schedule = await this.check(input, false, actor, current);
+    if (input.interfaceId !== undefined) await this.access.assertInterface(actor, input.interfaceId, 'act');
     const now = new Date();
     const changes: Partial<DispatchEntity> = {};
     for (const key of [
@@ -212,6 +231,7 @@ export class DispatchService {
   async remove(ids: number[], actor: Principal, ip = ''): Promise<{ deleted: number[]; deletedRules: number }> {
     const rows = ids.length > 0 ? await this.dispatches.findBy({ id: In(ids) }) : [];
     requireAll('dispatch', ids, rows);
+    await this.access.assertInterfaces(actor, [...new Set(rows.map((row) => row.interfaceId))], 'act');
     let deletedRules = 0;
     await this.dataSource.transaction(async (manager) => {
       deletedRules = (await manager.getRepository(DispatchAlertEntity).delete({ dispatchId: In(ids) })).affected ?? 0;

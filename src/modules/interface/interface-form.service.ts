@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ValidationException } from '../../common/http/app.exception.js';
+import { OwnerService } from '../access/owner.service.js';
 import { formFlag, formIds, formInteger, formText, referenceList, type FormBody } from './form-fields.js';
 import type { InterfaceInput } from './interface-input.js';
 import { InterfaceQueryService, type NamedRef } from './interface-query.service.js';
@@ -16,6 +17,9 @@ interface InterfaceForm {
   retryIntervalSeconds: string;
   enabled: boolean;
   addParents: string;
+  ownerUser: string;
+  ownerGroup: string;
+  shared: boolean;
 }
 
 /** The add/edit form of an interface: its model, and turning a submitted form into a save. */
@@ -24,6 +28,7 @@ export class InterfaceFormService {
   constructor(
     private readonly interfaces: InterfaceService,
     private readonly queries: InterfaceQueryService,
+    private readonly owners: OwnerService,
   ) {}
 
   blank() {
@@ -36,12 +41,16 @@ export class InterfaceFormService {
       retryIntervalSeconds: '60',
       enabled: true,
       addParents: '',
+      ownerUser: '',
+      ownerGroup: '',
+      shared: false,
     };
     return this.model(null, form, []);
   }
 
   async existing(id: number) {
     const row = await this.queries.get(id);
+    const owner = await this.owners.view(row);
     const form: InterfaceForm = {
       name: row.name,
       description: row.description,
@@ -51,6 +60,9 @@ export class InterfaceFormService {
       retryIntervalSeconds: String(row.retryIntervalSeconds),
       enabled: row.enabled,
       addParents: '',
+      ownerUser: owner.ownerUser ?? '',
+      ownerGroup: owner.ownerGroup ?? '',
+      shared: owner.shared,
     };
     return this.model(id, form, row.parents);
   }
@@ -87,6 +99,9 @@ export class InterfaceFormService {
       retryIntervalSeconds: formText(body, 'retryIntervalSeconds'),
       enabled: formFlag(body, 'enabled'),
       addParents: formText(body, 'addParents'),
+      ownerUser: formText(body, 'ownerUser').trim(),
+      ownerGroup: formText(body, 'ownerGroup').trim(),
+      shared: formFlag(body, 'shared'),
     };
   }
 
@@ -107,6 +122,9 @@ export class InterfaceFormService {
       retryIntervalSeconds: formInteger(body, 'retryIntervalSeconds'),
       enabled: form.enabled,
       parentIds: [...new Set([...picked, ...byId, ...found.values()])],
+      ownerUser: form.ownerUser || null,
+      ownerGroup: form.ownerGroup || null,
+      shared: form.shared,
     };
   }
 

@@ -20,6 +20,10 @@ export interface InterfaceInput {
   retryIntervalSeconds?: number | null;
   enabled?: boolean | null;
   parentIds?: number[] | null;
+  /** Owner by name (user or group); left out = the creator on create, unchanged on update. */
+  ownerUser?: string | null;
+  ownerGroup?: string | null;
+  shared?: boolean | null;
 }
 
 /** A checked interface, ready to save. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
 import { notFound } from '../../common/http/app.exception.js';
 import { LIKE_ESCAPE, containsPattern } from '../../common/db/like.js';
+import { interfaceCondition, type AccessUser } from '../access/access.service.js';
 import { DispatchEntity } from '../dispatch/dispatch.entity.js';
 import { JobEntity } from '../job/job.entity.js';
 import { InterfaceDependencyEntity, InterfaceEntity } from './interface.entity.js';
@@ -44,8 +45,11 @@ export const DETAIL_JOB_LIMIT = 200;
 export class InterfaceQueryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async list(query: ListQuery<InterfaceSort>): Promise<{ rows: InterfaceRow[]; total: number }> {
+  /** `user`: only the interfaces that user may see. */
+  async list(query: ListQuery<InterfaceSort>, user?: AccessUser): Promise<{ rows: InterfaceRow[]; total: number }> {
     const builder = this.dataSource.getRepository(InterfaceEntity).createQueryBuilder('i');
+    const visible = user && interfaceCondition(user, 'i.id');
+    if (visible) builder.andWhere(visible.sql, visible.params);
     if (query.search) {
       const condition = searchCondition(['i.name', 'i.description'], query.search);
       builder.andWhere(condition.sql, condition.params);
@@ -138,7 +142,12 @@ export class InterfaceQueryService {
   }
 
   /** Search-as-you-type for pickers: name contains `q`, at most `limit` rows. */
-  async options(q: string, limit: number, exclude: number[]): Promise<(NamedRef & { folder: string })[]> {
+  async options(
+    q: string,
+    limit: number,
+    exclude: number[],
+    user?: AccessUser,
+  ): Promise<(NamedRef & { folder: string })[]> {
     const builder = this.dataSource
       .getRepository(InterfaceEntity)
       .createQueryBuilder('i')
@@ -147,6 +156,8 @@ export class InterfaceQueryService {
       .limit(limit);
     if (q) builder.andWhere(`i.name LIKE :q ${LIKE_ESCAPE}`, { q: containsPattern(q) });
     if (exclude.length > 0) builder.andWhere('i.id NOT IN (:...exclude)', { exclude });
+    const visible = user && interfaceCondition(user, 'i.id');
+    if (visible) builder.andWhere(visible.sql, visible.params);
     const rows = await builder.getMany();
     return rows.map((row) => ({ id: row.id, name: row.name, folder: row.folder }));
   }

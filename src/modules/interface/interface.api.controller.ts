@@ -3,6 +3,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { RequirePermission } from '../../common/auth/decorators.js';
 import { pageView } from '../../common/view/pagination.js';
+import { AccessService } from '../access/access.service.js';
+import { hideDependents, maskDependents } from '../access/dependents-mask.js';
+import { OwnerService } from '../access/owner.service.js';
 import { BatchDeleteDto, IdsDto, InterfaceBodyDto } from './dto/interface.dto.js';
 import { InterfaceDeleteService } from './interface-delete.service.js';
 import { InterfaceGraphService } from './interface-graph.service.js';
@@ -44,21 +47,33 @@ export class InterfaceApiController {
     private readonly queries: InterfaceQueryService,
     private readonly deletes: InterfaceDeleteService,
     private readonly graphs: InterfaceGraphService,
+    private readonly access: AccessService,
+    private readonly owners: OwnerService,
   ) {}
+
+  /** The API view plus owner names. */
+  private async views(rows: (InterfaceEntity | InterfaceRow)[]) {
+    const owners = await this.owners.views(rows);
+    return rows.map((row, index) => ({ ...interfaceView(row), ...owners[index] }));
+  }
+
+  private async one(id: number) {
+    return (await this.views([await this.queries.get(id)]))[0];
+  }
 
   @Get()
   @ApiOperation({ summary: 'List interfaces: page, pageSize, search, folder, enabled, sort, order' })
-  async list(@Query() query: Record<string, unknown>) {
+  async list(@Req() req: Request, @Query() query: Record<string, unknown>) {
     const request = parseListQuery(query, INTERFACE_SORTS, 'name', true);
-    const { rows, total } = await this.queries.list(request);
-    return { data: rows.map(interfaceView), page: pageView({ page: request.page, pageSize: request.pageSize }, total) };
+    const { rows, total } = await this.queries.list(request, req.principal);
+    return { data: await this.views(rows), page: pageView({ page: request.page, pageSize: request.pageSize }, total) };
   }
 
   @Get('options')
   @ApiOperation({ summary: 'Search-as-you-type for pickers: ?q=&limit=&exclude=1,2' })
-  async options(@Query() query: Record<string, unknown>) {
+  async options(@Req() request: Request, @Query() query: Record<string, unknown>) {
     const { q, limit, exclude } = optionsParams(query);
-    return { data: await this.queries.options(q, limit, exclude) };
+    return { data: await this.queries.options(q, limit, exclude, request.principal) };
   }
 
   @Post('batch-delete')
@@ -66,7 +81,14 @@ export class InterfaceApiController {
   @RequirePermission('write')
   @ApiOperation({ summary: 'Delete several interfaces (409 HAS_DEPENDENTS unless cascade)' })
   async batchDelete(@Req() request: Request, @Body() body: BatchDeleteDto) {
-    return { data: { deleted: await this.deletes.delete(body.ids, body.cascade ?? false, actorOf(request)) } };
+    await this.access.assertInterfaces(request.principal!, body.ids, 'act');
+    return {
+      data: {
+        deleted: await this.deletes
+          .delete(body.ids, body.cascade ?? false, actorOf(request))
+          .catch(hideDependents(this.access, request.principal!)),
+      },
+    };
   }
 
   @Post('batch-enable')
@@ -74,6 +96,7 @@ export class InterfaceApiController {
   @RequirePermission('write')
   @ApiOperation({ summary: 'Enable several interfaces' })
   async batchEnable(@Req() request: Request, @Body() body: IdsDto) {
+    await this.access.assertInterfaces(request.principal!, body.ids, 'act');
     return { data: { enabled: await this.interfaces.setEnabled(body.ids, true, actorOf(request)) } };
   }
 
@@ -82,25 +105,30 @@ export class InterfaceApiController {
   @RequirePermission('write')
   @ApiOperation({ summary: 'Disable several interfaces' })
   async batchDisable(@Req() request: Request, @Body() body: IdsDto) {
+    await this.access.assertInterfaces(request.principal!, body.ids, 'act');
     return { data: { disabled: await this.interfaces.setEnabled(body.ids, false, actorOf(request)) } };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One interface with its parents and job count' })
-  async get(@Param('id', ParseIntPipe) id: number) {
-    return { data: interfaceView(await this.queries.get(id)) };
+  async get(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertInterface(request.principal!, id, 'view');
+    return { data: await this.one(id) };
   }
 
   @Get(':id/graph')
   @ApiOperation({ summary: 'Job DAG of the interface; prerequisites in other interfaces are marked external' })
-  async graph(@Param('id', ParseIntPipe) id: number) {
-    return { data: await this.graphs.graph(id) };
+  async graph(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertInterface(request.principal!, id, 'view');
+    const graph = await this.graphs.graph(id);
+    return { data: { ...graph, nodes: await this.access.maskJobs(request.principal!, graph.nodes) } };
   }
 
   @Get(':id/dependents')
   @ApiOperation({ summary: 'What a delete would have to cascade to' })
-  async dependents(@Param('id', ParseIntPipe) id: number) {
-    return { data: await this.deletes.dependents([id]) };
+  async dependents(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertInterface(request.principal!, id, 'view');
+    return { data: await maskDependents(this.access, request.principal!, await this.deletes.dependents([id])) };
   }
 
   @Post()
@@ -108,22 +136,31 @@ export class InterfaceApiController {
   @ApiOperation({ summary: 'Create an interface' })
   async create(@Req() request: Request, @Body() body: InterfaceBodyDto) {
     const row = await this.interfaces.create(body, actorOf(request));
-    return { data: interfaceView(await this.queries.get(row.id)) };
+    return { data: await this.one(row.id) };
   }
 
   @Put(':id')
   @RequirePermission('write')
   @ApiOperation({ summary: 'Replace an interface (full update: omitted fields take their defaults)' })
   async update(@Req() request: Request, @Param('id', ParseIntPipe) id: number, @Body() body: InterfaceBodyDto) {
+    await this.access.assertInterface(request.principal!, id, 'act');
     await this.interfaces.update(id, body, actorOf(request));
-    return { data: interfaceView(await this.queries.get(id)) };
+    return { data: await this.one(id) };
   }
 
   @Delete(':id')
   @RequirePermission('write')
   @ApiOperation({ summary: 'Delete an interface (409 HAS_DEPENDENTS unless ?cascade=true)' })
   async delete(@Req() request: Request, @Param('id', ParseIntPipe) id: number, @Query('cascade') cascade: unknown) {
-    return { data: { deleted: await this.deletes.delete([id], cascadeParam(cascade), actorOf(request)) } };
+    const cascading = cascadeParam(cascade);
+    await this.access.assertInterface(request.principal!, id, 'act');
+    return {
+      data: {
+        deleted: await this.deletes
+          .delete([id], cascading, actorOf(request))
+          .catch(hideDependents(this.access, request.principal!)),
+      },
+    };
   }
 
   @Post(':id/enable')
@@ -131,8 +168,9 @@ export class InterfaceApiController {
   @RequirePermission('write')
   @ApiOperation({ summary: 'Enable an interface' })
   async enable(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertInterface(request.principal!, id, 'act');
     await this.interfaces.setEnabled([id], true, actorOf(request));
-    return { data: interfaceView(await this.queries.get(id)) };
+    return { data: await this.one(id) };
   }
 
   @Post(':id/disable')
@@ -140,7 +178,8 @@ export class InterfaceApiController {
   @RequirePermission('write')
   @ApiOperation({ summary: 'Disable an interface' })
   async disable(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertInterface(request.principal!, id, 'act');
     await this.interfaces.setEnabled([id], false, actorOf(request));
-    return { data: interfaceView(await this.queries.get(id)) };
+    return { data: await this.one(id) };
   }
 }

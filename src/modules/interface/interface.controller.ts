@@ -3,6 +3,9 @@ import type { Request, Response } from 'express';
 import { RequirePermission } from '../../common/auth/decorators.js';
 import { AppException, ValidationException } from '../../common/http/app.exception.js';
 import { pageView } from '../../common/view/pagination.js';
+import { AccessService } from '../access/access.service.js';
+import { maskDependents } from '../access/dependents-mask.js';
+import { OwnerService } from '../access/owner.service.js';
 import type { Dependent } from './dependents.js';
 import { formFlag, formIds, formText, safeBack, type FormBody } from './form-fields.js';
 import { InterfaceDeleteService } from './interface-delete.service.js';
@@ -21,13 +24,15 @@ export class InterfaceController {
     private readonly queries: InterfaceQueryService,
     private readonly deletes: InterfaceDeleteService,
     private readonly forms: InterfaceFormService,
+    private readonly access: AccessService,
+    private readonly owners: OwnerService,
   ) {}
 
   @Get()
   @Render('interfaces/list')
-  async list(@Query() query: Record<string, unknown>) {
+  async list(@Req() req: Request, @Query() query: Record<string, unknown>) {
     const request = parseListQuery(query, INTERFACE_SORTS, 'name', false);
-    const { rows, total } = await this.queries.list(request);
+    const { rows, total } = await this.queries.list(request, req.principal);
     return {
       title: 'interfaces.title',
       rows,
@@ -56,9 +61,10 @@ export class InterfaceController {
     if (!action) throw new ValidationException({ action: `must be one of ${BATCH_ACTIONS.join(', ')}` });
     const ids = formIds(body, 'ids');
     if (ids.length === 0) throw new ValidationException({ ids: 'select at least one interface' });
+    await this.access.assertInterfaces(request.principal!, ids, 'act');
     const back = safeBack(formText(body, 'back'), '/interfaces');
     if (action === 'delete') {
-      response.status(200).render('interfaces/delete', await this.confirmModel(ids, back));
+      response.status(200).render('interfaces/delete', await this.confirmModel(request, ids, back));
       return;
     }
     if (action === 'delete-confirmed') {
@@ -71,15 +77,32 @@ export class InterfaceController {
 
   @Get(':id')
   @Render('interfaces/detail')
-  async detail(@Param('id', ParseIntPipe) id: number) {
+  async detail(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    const user = request.principal!;
+    await this.access.assertInterface(user, id, 'view');
     const detail = await this.queries.detail(id);
-    return { title: 'interfaces.detail', ...detail, moreJobs: detail.jobCount > detail.jobs.length };
+    const mask = <T extends { id: number; name: string }>(refs: T[]) =>
+      this.access.maskNames(
+        user,
+        refs,
+        (ref) => ref.id,
+        (ref) => `#${ref.id}`,
+      );
+    return {
+      title: 'interfaces.detail',
+      ...detail,
+      parents: await mask(detail.parents),
+      children: await mask(detail.children),
+      owner: await this.owners.view(detail.row),
+      moreJobs: detail.jobCount > detail.jobs.length,
+    };
   }
 
   @Get(':id/edit')
   @RequirePermission('write')
   @Render('interfaces/form')
-  edit(@Param('id', ParseIntPipe) id: number) {
+  async edit(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertInterface(request.principal!, id, 'act');
     return this.forms.existing(id);
   }
 
@@ -91,12 +114,14 @@ export class InterfaceController {
     @Param('id', ParseIntPipe) id: number,
     @Body() body: FormBody,
   ) {
+    await this.access.assertInterface(request.principal!, id, 'act');
     await this.forms.submit(request, response, body, id);
   }
 
   @Post(':id/enable')
   @RequirePermission('write')
   async enable(@Req() request: Request, @Res() response: Response, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertInterface(request.principal!, id, 'act');
     await this.interfaces.setEnabled([id], true, actorOf(request));
     response.redirect(303, safeBack(formText(request.body as FormBody, 'back'), `/interfaces/${id}`));
   }
@@ -104,6 +129,7 @@ export class InterfaceController {
   @Post(':id/disable')
   @RequirePermission('write')
   async disable(@Req() request: Request, @Res() response: Response, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertInterface(request.principal!, id, 'act');
     await this.interfaces.setEnabled([id], false, actorOf(request));
     response.redirect(303, safeBack(formText(request.body as FormBody, 'back'), `/interfaces/${id}`));
   }
@@ -112,8 +138,9 @@ export class InterfaceController {
   @Get(':id/delete')
   @RequirePermission('write')
   @Render('interfaces/delete')
-  confirmDelete(@Param('id', ParseIntPipe) id: number) {
-    return this.confirmModel([id], '/interfaces');
+  async confirmDelete(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    await this.access.assertInterface(request.principal!, id, 'act');
+    return this.confirmModel(request, [id], '/interfaces');
   }
 
   @Post(':id/delete')
@@ -124,6 +151,7 @@ export class InterfaceController {
     @Param('id', ParseIntPipe) id: number,
     @Body() body: FormBody,
   ) {
+    await this.access.assertInterface(request.principal!, id, 'act');
     await this.deleteOrExplain(request, response, [id], formFlag(body, 'cascade'), '/interfaces');
   }
 
@@ -135,14 +163,15 @@ export class InterfaceController {
       if (!(error instanceof AppException) || error.code !== 'HAS_DEPENDENTS') throw error;
       const { dependents } = error.details as { dependents: Dependent[] };
       response.status(409).render('interfaces/delete', {
-        ...(await this.confirmModel(ids, back, dependents)),
+        ...(await this.confirmModel(request, ids, back, dependents)),
         refused: error.message,
       });
     }
   }
 
-  private async confirmModel(ids: number[], back: string, known?: Dependent[]) {
-    const dependents = known ?? (await this.deletes.dependents(ids));
+  private async confirmModel(request: Request, ids: number[], back: string, known?: Dependent[]) {
+    const found = known ?? (await this.deletes.dependents(ids));
+    const dependents = await maskDependents(this.access, request.principal!, found);
     return {
       title: 'interfaces.deleteTitle',
       targets: await this.queries.refs(ids),

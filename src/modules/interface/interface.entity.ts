@@ -41,6 +41,20 @@ export class InterfaceEntity {
 
   @Column({ type: 'varchar', length: 64, default: '' })
   updatedBy: string;
+
+  /** Owning user (null when a group owns it, or for interfaces from before owners existed). */
+  @Index('ix_etl_interface_owner_user')
+  @Column({ type: 'int', nullable: true })
+  ownerUserId: number | null;
+
+  /** Owning group (user_group.id); at most one of ownerUserId / ownerGroupId is set. */
+  @Index('ix_etl_interface_owner_group')
+  @Column({ type: 'int', nullable: true })
+  ownerGroupId: number | null;
+
+  /** Everyone may see and act on it (roles permitting). Interfaces from before owners existed are shared. */
+  @FlagColumn({ default: 1 })
+  shared: boolean;
 }
 
 /** Interface → parent interface edge of the interface mesh. */

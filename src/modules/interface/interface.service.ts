@@ -5,6 +5,7 @@ import { In, Not, type DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../../common/auth/permissions.js';
 import { cycleThrough } from '../../common/graph/graph.js';
 import { ValidationException, notFound } from '../../common/http/app.exception.js';
+import { OwnerService } from '../access/owner.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { changedFields, listChange, type FieldErrors } from './definition-rules.js';
 import {
@@ -31,15 +32,18 @@ export class InterfaceService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly owners: OwnerService,
   ) {}
 
   async create(input: InterfaceInput, actor: Actor): Promise<InterfaceEntity> {
     const values = await this.check(input, null);
+    const owner = await this.owners.forCreate(input, actor.principal);
     return this.saving(() =>
       meshTransaction(this.dataSource, async (manager) => {
         const now = new Date();
         const row = manager.getRepository(InterfaceEntity).create({
           ...values,
+          ...owner,
           createdAt: now,
           updatedAt: now,
           updatedBy: actor.principal.username,
@@ -48,7 +52,11 @@ export class InterfaceService {
         await this.replaceParents(manager, row.id, values.parentIds);
         const parents = [...(await interfaceNames(manager, values.parentIds)).values()];
         await this.audit.record(
-          { ...this.auditBase(actor, row), action: 'create', detail: { ...values, parentIds: undefined, parents } },
+          {
+            ...this.auditBase(actor, row),
+            action: 'create',
+            detail: { ...values, ...owner, parentIds: undefined, parents },
+          },
           manager,
         );
         return row;
@@ -64,14 +72,16 @@ export class InterfaceService {
         const before = (await repository.findOneBy({ id })) ?? this.notFound();
         if (values.parentIds.length > 0) await this.refuseCycle(manager, id, values.parentIds);
         const oldParentIds = await this.parentIds(manager, id);
+        const owner = await this.owners.forUpdate(input, before, actor.principal);
         const { parentIds, ...columns } = values;
-        const changes = { ...columns, updatedAt: new Date(), updatedBy: actor.principal.username };
+        const changes = { ...columns, ...owner, updatedAt: new Date(), updatedBy: actor.principal.username };
         await repository.update({ id }, changes);
         await this.replaceParents(manager, id, parentIds);
         const names = await interfaceNames(manager, [...oldParentIds, ...parentIds]);
         const label = (ids: number[]) => ids.map((parent) => names.get(parent) ?? `#${parent}`);
         const detail = {
           ...changedFields(before, { ...before, ...columns }, INTERFACE_AUDIT_FIELDS),
+          ...owner,
           parents: listChange(label(oldParentIds), label(parentIds)),
         };
         await this.audit.record({ ...this.auditBase(actor, before), action: 'update', detail }, manager);

@@ -1,5 +1,8 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { AccessService } from '../access/access.service.js';
+import { maskImpact, maskTopologyGraph } from '../access/topology-mask.js';
 import { ImpactService } from './impact.service.js';
 import { impactOrigin, meshRequest, requiredId } from './topology-params.js';
 import { TopologyService } from './topology.service.js';
@@ -15,25 +18,33 @@ export class TopologyApiController {
   constructor(
     private readonly topology: TopologyService,
     private readonly impacts: ImpactService,
+    private readonly access: AccessService,
   ) {}
 
   @Get('jobs')
   @ApiOperation({ summary: 'Job DAG of ?interface=<id>, laid out, with prerequisites in other interfaces' })
-  async jobs(@Query() query: Record<string, unknown>) {
-    return { data: await this.topology.jobDag(requiredId(query.interface, 'interface')) };
+  async jobs(@Req() request: Request, @Query() query: Record<string, unknown>) {
+    const id = requiredId(query.interface, 'interface');
+    await this.access.assertInterface(request.principal!, id, 'view');
+    return { data: await maskTopologyGraph(this.access, request.principal!, await this.topology.jobDag(id)) };
   }
 
   @Get('mesh')
   @ApiOperation({
     summary: 'Interface mesh around ?interface=<id>: scope=local|component|downstream|all, depth=1..10, expand=ids|all',
   })
-  async mesh(@Query() query: Record<string, unknown>) {
-    return { data: await this.topology.mesh(meshRequest(query)) };
+  async mesh(@Req() request: Request, @Query() query: Record<string, unknown>) {
+    const mesh = meshRequest(query);
+    if (mesh.interfaceId !== null) await this.access.assertInterface(request.principal!, mesh.interfaceId, 'view');
+    return { data: await maskTopologyGraph(this.access, request.principal!, await this.topology.mesh(mesh)) };
   }
 
   @Get('impact')
   @ApiOperation({ summary: 'What is blocked if ?job=<id> (or every job of ?interface=<id>) fails' })
-  async impact(@Query() query: Record<string, unknown>) {
-    return { data: await this.impacts.impact(impactOrigin(query)) };
+  async impact(@Req() request: Request, @Query() query: Record<string, unknown>) {
+    const origin = impactOrigin(query);
+    if (origin.kind === 'job') await this.access.assertJob(request.principal!, origin.id, 'view');
+    else await this.access.assertInterface(request.principal!, origin.id, 'view');
+    return { data: await maskImpact(this.access, request.principal!, await this.impacts.impact(origin)) };
   }
 }

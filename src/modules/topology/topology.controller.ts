@@ -1,5 +1,6 @@
-import { Controller, Get, Param, Query, Render, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Param, Query, Render, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AccessService } from '../access/access.service.js';
 import { notFound, ValidationException } from '../../common/http/app.exception.js';
 import { translate, type Language } from '../../common/i18n/i18n.js';
 import { InterfaceQueryService } from '../interface/interface-query.service.js';
@@ -7,6 +8,7 @@ import { MESH_SCOPES } from './mesh-scope.js';
 import { DEFAULT_DEPTH, MAX_DEPTH, idParam, impactOrigin, meshRequest, requiredId } from './topology-params.js';
 import { TopologyRepository } from './topology.repository.js';
 import { SCRIPT_TEXT_KEYS } from './topology.i18n.js';
+import { OwnedBy } from '../access/owned-by.js';
 
 const VIEWS = ['jobs', 'mesh', 'impact'] as const;
 type TopologyView = (typeof VIEWS)[number];
@@ -39,16 +41,21 @@ export class TopologyController {
   constructor(
     private readonly queries: InterfaceQueryService,
     private readonly repository: TopologyRepository,
+    private readonly access: AccessService,
   ) {}
 
   @Get()
   @Render('topology/index')
-  async index(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response) {
+  async index(
+    @Req() request: Request,
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const q = typeof query.q === 'string' ? query.q.trim().slice(0, 128) : '';
     return {
       title: 'topology.title',
       q,
-      matches: q ? await this.queries.options(q, 50, []) : [],
+      matches: q ? await this.queries.options(q, 50, [], request.principal) : [],
       searched: q !== '',
       page: { view: 'mesh', interfaceId: null, scope: 'all', depth: DEFAULT_DEPTH, text: scriptText(response) },
     };
@@ -56,8 +63,10 @@ export class TopologyController {
 
   /** `/topology/impact?job=<id>` (or `?interface=<id>`): the impact view of the job's interface. */
   @Get('impact')
-  async impact(@Query() query: Record<string, unknown>, @Res() response: Response) {
+  async impact(@Req() request: Request, @Query() query: Record<string, unknown>, @Res() response: Response) {
     const origin = impactOrigin(query);
+    if (origin.kind === 'job') await this.access.assertJob(request.principal!, origin.id, 'view');
+    else await this.access.assertInterface(request.principal!, origin.id, 'view');
     if (origin.kind === 'interface') return response.redirect(302, `/topology/interfaces/${origin.id}?view=impact`);
     const job = await this.repository.job(origin.id);
     if (!job) throw notFound('job');
@@ -65,6 +74,7 @@ export class TopologyController {
   }
 
   @Get('interfaces/:id')
+  @OwnedBy('interface')
   @Render('topology/interface')
   async interface(
     @Param('id') idText: string,

@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ValidationException } from '../../common/http/app.exception.js';
+import { AccessService, interfaceCondition, type AccessUser } from '../access/access.service.js';
+import { maskReferences } from '../access/export-mask.js';
+import { OwnerService } from '../access/owner.service.js';
 import { InterfaceEntity } from '../interface/interface.entity.js';
 import { buildDefinitionsFile } from './definitions-export.js';
 import type { DefinitionsFile } from './definitions-format.js';
-import { loadSnapshot } from './definitions-snapshot.js';
+import { loadSnapshot, type DefinitionsSnapshot } from './definitions-snapshot.js';
 
 /** Names from `?interfaces=a,b` (repeatable); empty = everything. */
 export function interfacesParam(value: unknown): string[] {
@@ -20,26 +23,51 @@ export function interfacesParam(value: unknown): string[] {
 /** Exports definitions as one versioned file (see definitions-format.ts). */
 @Injectable()
 export class TransferExportService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly owners: OwnerService,
+  ) {}
 
-  async build(names: string[]): Promise<DefinitionsFile> {
+  /** Only interfaces the user may see (with their jobs and dispatches); a hidden name is unknown. */
+  async build(names: string[], user: AccessUser): Promise<DefinitionsFile> {
     const snapshot = await loadSnapshot(this.dataSource.manager);
-    if (names.length === 0) return buildDefinitionsFile(snapshot, null, new Date());
-    const missing = names.filter((name) => !snapshot.interfaceByName.has(name));
+    const visibleIds = await this.access.visibleInterfaceIds(user);
+    const visible = visibleIds === 'all' ? null : new Set(visibleIds);
+    if (names.length === 0) return this.finish(buildDefinitionsFile(snapshot, visible, new Date()), snapshot, visible);
+    const shown = (name: string) => visible === null || visible.has(snapshot.interfaceByName.get(name)?.id ?? -1);
+    const missing = names.filter((name) => !snapshot.interfaceByName.has(name) || !shown(name));
     if (missing.length > 0) {
       throw new ValidationException({
         interfaces: `unknown interface ${missing.map((name) => `'${name}'`).join(', ')}`,
       });
     }
     const selected = new Set(names.map((name) => snapshot.interfaceByName.get(name)!.id));
-    return buildDefinitionsFile(snapshot, selected, new Date());
+    return this.finish(buildDefinitionsFile(snapshot, selected, new Date()), snapshot, visible);
   }
 
-  /** Interface names for the page's picker. */
-  async interfaceNames(): Promise<string[]> {
-    const rows = await this.dataSource
+  /** Owners by name on every interface; references to what the user may not see masked. */
+  private async finish(
+    file: DefinitionsFile,
+    snapshot: DefinitionsSnapshot,
+    visible: ReadonlySet<number> | null,
+  ): Promise<DefinitionsFile> {
+    const rows = file.interfaces.map((item) => snapshot.interfaceByName.get(item.name)!);
+    const views = await this.owners.views(rows);
+    const interfaces = file.interfaces.map((item, index) => ({ ...item, ...views[index] }));
+    return maskReferences({ ...file, interfaces }, snapshot, visible);
+  }
+
+  /** Interface names for the page's picker (the ones the user may see). */
+  async interfaceNames(user: AccessUser): Promise<string[]> {
+    const builder = this.dataSource
       .getRepository(InterfaceEntity)
-      .find({ select: { name: true }, order: { name: 'ASC' }, take: 10_000 });
-    return rows.map((row) => row.name);
+      .createQueryBuilder('i')
+      .select(['i.id', 'i.name'])
+      .orderBy('i.name', 'ASC')
+      .take(10_000);
+    const visible = interfaceCondition(user, 'i.id');
+    if (visible) builder.andWhere(visible.sql, visible.params);
+    return (await builder.getMany()).map((row) => row.name);
   }
 }

@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { can } from '../../common/auth/permissions.js';
 import { AppException, ValidationException } from '../../common/http/app.exception.js';
+import { AccessService } from '../access/access.service.js';
+import { restrictImportPlan, type VisibleInterfaces } from '../access/import-access.js';
+import { ImportOwnersService } from '../access/import-owners.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../interface/interface.service.js';
 import { isUniqueViolation, meshTransaction } from '../interface/mesh-write.js';
@@ -32,6 +35,8 @@ export class TransferImportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly access: AccessService,
+    private readonly owners: ImportOwnersService,
   ) {}
 
   async run(document: ImportDocument, options: ImportOptions): Promise<ImportReport> {
@@ -40,14 +45,18 @@ export class TransferImportService {
     }
     if (document.dispatches.length > 0) this.requireSchedule(options.actor, 'the file has dispatches');
     const meta = { source: document.source, mode: options.mode, dryRun: options.dryRun };
+    const visibleIds = await this.access.visibleInterfaceIds(options.actor.principal);
+    const visible: VisibleInterfaces = visibleIds === 'all' ? 'all' : new Set(visibleIds);
     if (options.dryRun) {
-      const plan = this.plan(await loadSnapshot(this.dataSource.manager), document, options);
+      const plan = this.plan(await loadSnapshot(this.dataSource.manager), document, options, visible);
+      await this.owners.decide(plan, document, options.actor.principal, this.dataSource.manager);
       return reportOf(plan, { ...meta, applied: false });
     }
     return this.applying(() =>
       meshTransaction(this.dataSource, async (manager) => {
         const snapshot = await loadSnapshot(manager);
-        const plan = this.plan(snapshot, document, options);
+        const plan = this.plan(snapshot, document, options, visible);
+        const owners = await this.owners.decide(plan, document, options.actor.principal, manager);
         const report = reportOf(plan, { ...meta, applied: false });
         if (!report.valid) {
           const count = report.errors.length;
@@ -57,7 +66,7 @@ export class TransferImportService {
             report,
           );
         }
-        const writer = new ImportWriter(manager, snapshot, options.actor.principal.username);
+        const writer = new ImportWriter(manager, snapshot, options.actor.principal.username, owners);
         await writer.write(plan);
         await this.record(manager, writer.written, { ...report, applied: true }, options);
         return { ...report, applied: true };
@@ -83,8 +92,10 @@ export class TransferImportService {
     snapshot: Parameters<typeof planImport>[0],
     document: ImportDocument,
     options: ImportOptions,
+    visible: VisibleInterfaces,
   ): ImportPlan {
     const plan = planImport(snapshot, document, options.mode);
+    restrictImportPlan(plan, snapshot, visible);
     if (plan.deletions.dispatches.length > 0) this.requireSchedule(options.actor, 'mirror would delete dispatches');
     return plan;
   }

@@ -31,8 +31,8 @@ export class TransferApiController {
   @ApiOperation({
     summary: 'Download the definitions file: everything, or ?interfaces=a,b with their jobs and dispatches',
   })
-  async export(@Query() query: Record<string, unknown>, @Res() response: Response) {
-    const file = await this.exports.build(interfacesParam(query.interfaces));
+  async export(@Req() request: Request, @Query() query: Record<string, unknown>, @Res() response: Response) {
+    const file = await this.exports.build(interfacesParam(query.interfaces), request.principal!);
     const stamp = file.exportedAt.slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
     response.setHeader('Content-Disposition', `attachment; filename="meshcron-definitions-${stamp}.json"`);
     response.type('application/json').send(`${JSON.stringify(file, null, 2)}\n`);

@@ -1,4 +1,5 @@
-import { Controller, Get, Render } from '@nestjs/common';
+import { Controller, Get, Render, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { MAX_IMPORT_MB } from './import-limits.js';
 import { TransferExportService } from './transfer-export.service.js';
 
@@ -9,7 +10,8 @@ export class TransferController {
 
   @Get()
   @Render('transfer/index')
-  async page() {
-    return { title: 'transfer.title', interfaces: await this.exports.interfaceNames(), maxMb: MAX_IMPORT_MB };
+  async page(@Req() request: Request) {
+    const interfaces = await this.exports.interfaceNames(request.principal!);
+    return { title: 'transfer.title', interfaces, maxMb: MAX_IMPORT_MB };
   }
 }

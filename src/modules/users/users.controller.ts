@@ -5,6 +5,7 @@ import { ValidationException } from '../../common/http/app.exception.js';
 import { pageFromQuery, pageView } from '../../common/view/pagination.js';
 import { generatePassword } from '../auth/password.js';
 import { formBoolean, formString } from './form.js';
+import { GroupsService } from './groups.service.js';
 import { ROLES, type Role } from './user.entity.js';
 import { UsersService, type UserInput } from './users.service.js';
 
@@ -24,7 +25,10 @@ function userInput(body: Record<string, unknown>, creating: boolean): UserInput 
 @Controller('users')
 @RequirePermission('admin')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly groups: GroupsService,
+  ) {}
 
   @Get()
   @Render('users/list')
@@ -62,7 +66,8 @@ export class UsersController {
   @Render('users/form')
   async editForm(@Param('id', ParseIntPipe) id: number) {
     const user = (await this.users.findById(id)) ?? this.users.notFound();
-    return { title: 'common.edit', creating: false, roles: ROLES, form: user, userId: id };
+    const groups = await this.groups.groupsOf(id);
+    return { title: 'common.edit', creating: false, roles: ROLES, form: user, userId: id, groups };
   }
 
   @Post(':id')

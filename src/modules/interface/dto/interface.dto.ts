@@ -57,6 +57,27 @@ export class InterfaceBodyDto {
   @ArrayMaxSize(1000)
   @IsInt({ each: true })
   parentIds?: number[];
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Owning user name (left out: creator / unchanged).',
+  })
+  @IsOptional()
+  @ValidateIf((_object, value) => value !== null)
+  @IsString()
+  ownerUser?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Owning group name, instead of a user.' })
+  @IsOptional()
+  @ValidateIf((_object, value) => value !== null)
+  @IsString()
+  ownerGroup?: string | null;
+
+  @ApiPropertyOptional({ description: 'Everyone may see and run it (left out: false / unchanged).' })
+  @IsOptional()
+  @IsBoolean()
+  shared?: boolean;
 }
 
 export class IdsDto {

@@ -1,0 +1,38 @@
+import { defineMessages } from '../../common/i18n/i18n.js';
+
+defineMessages(
+  {
+    'menu.groups': 'Groups',
+    'groups.title': 'Groups',
+    'groups.new': 'New group',
+    'groups.edit': 'Edit group',
+    'groups.name': 'Group name',
+    'groups.description': 'Description',
+    'groups.members': 'Members',
+    'groups.memberCount': 'Members',
+    'groups.addMembers': 'Add members',
+    'groups.addMembersHint': 'User names separated by commas',
+    'groups.remove': 'Remove',
+    'groups.noMembers': 'No members yet.',
+    'groups.deleteConfirm': 'Delete this group? Interfaces it owns must get another owner first.',
+    'groups.ofUser': 'Groups',
+    'groups.none': 'Not in any group.',
+  },
+  {
+    'menu.groups': '用户组',
+    'groups.title': '用户组',
+    'groups.new': '新建用户组',
+    'groups.edit': '编辑用户组',
+    'groups.name': '组名',
+    'groups.description': '描述',
+    'groups.members': '成员',
+    'groups.memberCount': '成员数',
+    'groups.addMembers': '添加成员',
+    'groups.addMembersHint': '用户名，以逗号分隔',
+    'groups.remove': '移除',
+    'groups.noMembers': '还没有成员。',
+    'groups.deleteConfirm': '删除该用户组？其拥有的任务流需先转给其他属主。',
+    'groups.ofUser': '所属用户组',
+    'groups.none': '不属于任何用户组。',
+  },
+);
