@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../../common/http/app.exception.js';
 import { containsPattern, LIKE_ESCAPE } from '../../common/db/like.js';
-import { EngineDb, toDateOrNull, toNumber, toNumberOrNull, type SqlValue, toText, toTextOrNull } from './engine-db.js';
+import { parseBroadcastSpec, type BroadcastSpec } from './broadcast-spec.js';
+import { parseInputs, parseOutputs, type RunInputs } from './run-outputs.js';
+import {
+  EngineDb,
+  toDateOrNull,
+  toNumber,
+  toNumberOrNull,
+  type Sql,
+  type SqlValue,
+  toText,
+  toTextOrNull,
+} from './engine-db.js';
+import { interfaceConditionPositional, type AccessUser } from '../access/access.service.js';
 
 export interface ExecutionListQuery {
   page: number;
@@ -9,6 +21,11 @@ export interface ExecutionListQuery {
   state?: string;
   search?: string;
   dispatchId?: number;
+  /** Data dates from/to (YYYY-MM-DD, inclusive). */
+  from?: string;
+  to?: string;
+  /** Only executions of interfaces this user may see. */
+  user?: AccessUser;
 }
 
 export interface ExecutionSummary {
@@ -49,6 +66,27 @@ export interface RunView {
   finishedAt: Date | null;
   durationMs: number | null;
   tail: string[];
+  /** What the job printed as `::meshcron::output name=value` (plus `result`). */
+  outputs: Record<string, string>;
+  /** The upstream outputs the current attempt was sent with (null before it was sent). */
+  inputs: RunInputs | null;
+  /** Skipped by an edge condition (another branch ran), not because of a failure. */
+  branchSkipped: boolean;
+  /** A broadcast child: the parent run (the job's run across hosts). */
+  parentRunId: number | null;
+  /** A broadcast parent: the job's broadcast settings as snapshotted (null = not a broadcast parent). */
+  broadcast: BroadcastSpec | null;
+  /** A broadcast parent whose failure budget was exceeded in its current attempt. */
+  budgetExceeded: boolean;
+}
+
+/** One host's run of a broadcast parent's current attempt. */
+export interface BroadcastChildView {
+  id: number;
+  hostName: string | null;
+  state: string;
+  exitCode: number | null;
+  error: string | null;
 }
 
 const FAILED = "('failed','timed_out','lost','killed')";
@@ -115,6 +153,12 @@ function mapRunView(row: Record<string, unknown>): RunView {
     finishedAt,
     durationMs: startedAt && (finishedAt || row.state === 'running') ? duration(startedAt, finishedAt) : null,
     tail,
+    outputs: parseOutputs(row.outputs),
+    inputs: row.inputs === null || row.inputs === undefined ? null : parseInputs(row.inputs),
+    branchSkipped: toNumber(row.branch_skipped) === 1,
+    parentRunId: toNumberOrNull(row.parent_run_id),
+    broadcast: parseBroadcastSpec(row.broadcast_spec),
+    budgetExceeded: toNumber(row.budget_exceeded) === 1,
   };
 }
 
@@ -126,7 +170,8 @@ const SUMMARY_COLUMNS =
 
 const RUN_VIEW_COLUMNS =
   'r.id, r.execution_id, r.interface_id, r.interface_name, r.job_id, r.job_name, r.state, r.attempt, r.host_id, ' +
-  'h.name AS host_name, r.pid, r.exit_code, r.exit_signal, r.error, r.dispatched_at, r.started_at, r.finished_at, r.tail';
+  'h.name AS host_name, r.pid, r.exit_code, r.exit_signal, r.error, r.dispatched_at, r.started_at, r.finished_at, r.tail, ' +
+  'r.outputs, r.inputs, r.branch_skipped, r.parent_run_id, r.broadcast_spec, r.budget_exceeded';
 
 /** Reads for the execution pages and API. Interface states are derived from their runs. */
 @Injectable()
@@ -144,9 +189,22 @@ export class ExecutionQueryService {
       where.push('e.dispatch_id = ?');
       params.push(query.dispatchId);
     }
+    for (const [bound, operator] of [
+      [query.from, '>='],
+      [query.to, '<='],
+    ] as const) {
+      if (bound === undefined) continue;
+      where.push(`e.data_date ${operator} ?`);
+      params.push(bound);
+    }
     if (query.search) {
       where.push(`(e.interface_name LIKE ? ${LIKE_ESCAPE} OR e.dispatch_name LIKE ? ${LIKE_ESCAPE})`);
       params.push(containsPattern(query.search), containsPattern(query.search));
+    }
+    const visible = query.user && interfaceConditionPositional(query.user, 'e.interface_id');
+    if (visible) {
+      where.push(visible.sql);
+      params.push(...visible.params);
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     return this.db.read(async (sql) => {
@@ -204,7 +262,11 @@ export class ExecutionQueryService {
     });
   }
 
-  async run(id: number): Promise<RunView & { transitions: Record<string, unknown>[] }> {
+  async run(
+    id: number,
+  ): Promise<
+    RunView & { transitions: Record<string, unknown>[]; childRunIds: number[]; children: BroadcastChildView[] }
+  > {
     return this.db.read(async (sql) => {
       const [row] = await sql.rows<Record<string, unknown>>(
         `SELECT ${RUN_VIEW_COLUMNS} FROM job_run r LEFT JOIN exec_host h ON h.id = r.host_id WHERE r.id = ?`,
@@ -215,8 +277,12 @@ export class ExecutionQueryService {
         'SELECT attempt, from_state, to_state, `at`, actor, reason FROM job_run_transition WHERE run_id = ? ORDER BY id',
         [id],
       );
+      const view = mapRunView(row);
+      const children = view.broadcast ? await broadcastChildren(sql, view) : [];
       return {
-        ...mapRunView(row),
+        ...view,
+        childRunIds: children.map((child) => child.id),
+        children,
         transitions: transitions.map((t) => ({
           attempt: toNumber(t.attempt),
           from: String(t.from_state),
@@ -268,4 +334,20 @@ export function deriveInterfaceState(stored: string, states: string[]): string {
     return states.some((state) => state === 'waiting') ? 'running' : 'failed';
   }
   return states.some((state) => state === 'succeeded') ? 'running' : 'waiting';
+}
+
+/** The host runs of a broadcast parent's current attempt, in host order. */
+async function broadcastChildren(sql: Sql, parent: RunView): Promise<BroadcastChildView[]> {
+  const rows = await sql.rows<Record<string, unknown>>(
+    'SELECT r.id, h.name AS host_name, r.state, r.exit_code, r.error FROM job_run r ' +
+      'LEFT JOIN exec_host h ON h.id = r.target_host_id WHERE r.parent_run_id = ? AND r.parent_attempt = ? ORDER BY r.id',
+    [parent.id, parent.attempt],
+  );
+  return rows.map((row) => ({
+    id: toNumber(row.id),
+    hostName: toTextOrNull(row.host_name),
+    state: String(row.state),
+    exitCode: toNumberOrNull(row.exit_code),
+    error: toTextOrNull(row.error),
+  }));
 }

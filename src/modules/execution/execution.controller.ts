@@ -1,6 +1,9 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RequirePermission } from '../../common/auth/decorators.js';
+import { AccessService } from '../access/access.service.js';
+import { maskExecutionDetail } from '../access/execution-mask.js';
+import { OwnedBy } from '../access/owned-by.js';
 import { ValidationException } from '../../common/http/app.exception.js';
 import { pageFromQuery, pageView } from '../../common/view/pagination.js';
 import { shiftDate } from '../job/param-resolver.js';
@@ -10,7 +13,8 @@ import { EngineDb } from './engine-db.js';
 import { EXECUTION_STATES } from './execution.entity.js';
 import { ExecutionQueryService, readRunTarget, type RunTarget } from './execution-query.service.js';
 import { ExecutionService } from './execution.service.js';
-import { executionRow, runRow, stateBadge } from './execution.view.js';
+import { scriptTexts } from '../monitor/monitor.i18n.js';
+import { executionRow, runRow } from './execution.view.js';
 import { LogStore } from './logs/log-store.js';
 import { OperatorActionsService, type DefinitionsChoice } from './operator-actions.service.js';
 
@@ -34,6 +38,7 @@ function caller(request: Request) {
 
 /** Pages: execution list, "run now" form, execution detail with operator actions, run detail with its log. */
 @Controller('executions')
+@OwnedBy('execution')
 export class ExecutionController {
   constructor(
     private readonly queries: ExecutionQueryService,
@@ -41,11 +46,18 @@ export class ExecutionController {
     private readonly actions: OperatorActionsService,
     private readonly logs: LogStore,
     private readonly db: EngineDb,
+    private readonly access: AccessService,
   ) {}
+
+  /** The dispatch or job to run must be one the caller may act on. */
+  private async assertTarget(request: Request, target: { kind: 'dispatch' | 'job'; id: number }): Promise<void> {
+    if (target.kind === 'dispatch') await this.access.assertDispatch(request.principal!, target.id, 'act');
+    else await this.access.assertJob(request.principal!, target.id, 'act');
+  }
 
   @Get()
   @Render('executions/list')
-  async list(@Query() query: Record<string, unknown>) {
+  async list(@Req() request: Request, @Query() query: Record<string, unknown>) {
     const page = pageFromQuery(query);
     const state =
       typeof query.state === 'string' && (EXECUTION_STATES as readonly string[]).includes(query.state)
@@ -56,6 +68,7 @@ export class ExecutionController {
       ...page,
       state: state || undefined,
       search: search || undefined,
+      user: request.principal,
     });
     const params = new URLSearchParams({ state, search }).toString();
     return {
@@ -72,9 +85,10 @@ export class ExecutionController {
   @Get('new')
   @RequirePermission('execute')
   @Render('executions/run')
-  async runForm(@Query() query: Record<string, unknown>) {
+  async runForm(@Req() request: Request, @Query() query: Record<string, unknown>) {
     const target = targetFrom(query);
     if (!target) throw new ValidationException({ dispatchId: 'choose a dispatch or a job to run' });
+    await this.assertTarget(request, target);
     const resolved = await readRunTarget(this.db, target.kind, target.id);
     const today = new Date().toISOString().slice(0, 10);
     return this.formModel(resolved, {
@@ -88,6 +102,7 @@ export class ExecutionController {
   async run(@Req() request: Request, @Res() response: Response, @Body() body: Record<string, unknown>) {
     const target = targetFrom(body);
     if (!target) throw new ValidationException({ dispatchId: 'choose a dispatch or a job to run' });
+    await this.assertTarget(request, target);
     const resolved = await readRunTarget(this.db, target.kind, target.id);
     const form = { dataDate: formString(body, 'dataDate') ?? '', runDownstream: formBoolean(body, 'runDownstream') };
     if (!isDataDate(form.dataDate)) {
@@ -109,20 +124,26 @@ export class ExecutionController {
 
   @Get(':id')
   @Render('executions/detail')
-  async detail(@Param('id', ParseIntPipe) id: number) {
-    const detail = await this.queries.detail(id);
+  async detail(
+    @Req() request: Request,
+    @Param('id', ParseIntPipe) id: number,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const detail = await maskExecutionDetail(this.access, request.principal!, await this.queries.detail(id));
     const runs = detail.runs.map(runRow);
+    const locals = response.locals as { lang: string; can: { execute: boolean } };
     return {
       title: 'executions.detail',
       execution: executionRow(detail.execution),
-      interfaces: detail.interfaces.map((item) => ({ ...item, badge: stateBadge(item.state) })),
       runs,
       finished: detail.execution.state !== 'running',
       rerunnable: runs.some((run) => run.markable),
+      page: { executionId: id, canExecute: locals.can.execute, texts: scriptTexts(locals.lang) },
     };
   }
 
   @Get(':id/runs/:runId')
+  @OwnedBy('run', 'runId')
   @Render('executions/run-detail')
   async runDetail(@Param('id', ParseIntPipe) id: number, @Param('runId', ParseIntPipe) runId: number) {
     const run = await this.queries.run(runId);
@@ -156,6 +177,7 @@ export class ExecutionController {
   }
 
   @Post(':id/runs/:runId/kill')
+  @OwnedBy('run', 'runId')
   @RequirePermission('execute')
   async killRun(
     @Req() request: Request,
@@ -168,6 +190,7 @@ export class ExecutionController {
   }
 
   @Post(':id/runs/:runId/rerun')
+  @OwnedBy('run', 'runId')
   @RequirePermission('execute')
   async rerunRun(
     @Req() request: Request,
@@ -181,6 +204,7 @@ export class ExecutionController {
   }
 
   @Post(':id/runs/:runId/mark-success')
+  @OwnedBy('run', 'runId')
   @RequirePermission('execute')
   async markSuccess(
     @Req() request: Request,

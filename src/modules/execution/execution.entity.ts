@@ -13,6 +13,8 @@ export type ExecutionState = (typeof EXECUTION_STATES)[number];
 @Index('uq_execution_dispatch_scheduled', ['dispatchId', 'scheduledAt'], { unique: true })
 // hasActiveExecution: WHERE dispatch_id = ? AND state = 'running'.
 @Index('ix_execution_dispatch_state', ['dispatchId', 'state'])
+// Dispatch history: WHERE dispatch_id = ? ORDER BY id DESC.
+@Index('ix_execution_dispatch_id', ['dispatchId', 'id'])
 export class ExecutionEntity {
   @PrimaryGeneratedColumn()
   id: number;
@@ -71,6 +73,8 @@ export type InterfaceRunState = (typeof INTERFACE_RUN_STATES)[number];
 
 /** An interface inside an execution; gates its runs until its parents in the same execution succeed. */
 @Entity('execution_interface')
+// Monitor: latest row per interface (MAX(execution_id) WHERE interface_id = ?) and its last succeeded ones.
+@Index('ix_execution_interface_interface', ['interfaceId', 'executionId'])
 export class ExecutionInterfaceEntity {
   @PrimaryColumn({ type: 'int' })
   executionId: number;
@@ -95,6 +99,10 @@ export class ExecutionInterfaceEntity {
   /** Parents in this execution that have not succeeded yet; its runs wait while > 0. */
   @Column({ type: 'int', default: 0 })
   waitingOn: number;
+
+  /** First start of its runs, stamped when it succeeds (expected durations on the monitor). */
+  @TimeColumn({ nullable: true })
+  startedAt: Date | null;
 
   @TimeColumn({ nullable: true })
   finishedAt: Date | null;

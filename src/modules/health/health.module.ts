@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller.js';
-import { HomeController } from './home.controller.js';
 
-@Module({ controllers: [HealthController, HomeController] })
+@Module({ controllers: [HealthController] })
 export class HealthModule {}
