@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { placeholders, toNumber, type SqlValue } from '../execution/engine-db.js';
 import { EngineTransactionsService } from '../execution/engine-transactions.service.js';
 import { HostRegistryService } from '../execution/host-registry.service.js';
+import { LogNotifier } from '../execution/logs/log-notifier.js';
 import { LogStore, type JobLogLine } from '../execution/logs/log-store.js';
 import { NodeReconcileService } from '../execution/node-reconcile.service.js';
+import { recordDurations, successDurations } from '../execution/run-estimate.js';
 import { mapRun, RUN_COLUMNS, type RunRow } from '../execution/run-row.js';
 import type { CasChange, TransitionContext } from '../execution/transition-context.js';
 import type { RunEvent } from './event-params.js';
@@ -41,6 +43,7 @@ export class RunEventsService {
   constructor(
     private readonly transactions: EngineTransactionsService,
     private readonly logs: LogStore,
+    private readonly logNotifier: LogNotifier,
     private readonly hosts: HostRegistryService,
     private readonly reconcile: NodeReconcileService,
   ) {}
@@ -55,6 +58,7 @@ export class RunEventsService {
       const result = events.map((event) => this.take(event, runs.get(event.runId), hostId, applied, batch));
       const changes = [...batch.folded.values()].map((entry) => this.change(entry, events[0].nodeName));
       await ctx.casLocked(changes.filter((change): change is CasChange => change !== null));
+      await recordDurations(ctx.sql, successDurations(batch.folded.values()));
       const received = ctx.now.getTime();
       await ctx.sql.insertMany(
         'node_event',
@@ -62,9 +66,11 @@ export class RunEventsService {
         batch.fresh.map((key) => [...key, received]),
         true,
       );
+      // Before the commit: once a run's end is visible, all of its lines reported with it are stored.
+      await this.logs.append(batch.lines, ctx.sql);
       return result;
     });
-    await this.logs.append(batch.lines);
+    this.logNotifier.notify(batch.lines.map((line) => line.runId));
     for (const run of batch.orphans) await this.stopOrphan(run);
     return outcomes;
   }
@@ -88,7 +94,9 @@ export class RunEventsService {
       };
     }
     if (event.kind === 'log') {
-      batch.lines.push(...event.lines.map((line) => ({ runId: run.id, attempt: run.attempt, ...line })));
+      batch.lines.push(
+        ...event.lines.map((line) => ({ runId: run.id, attempt: run.attempt, node: event.nodeName, ...line })),
+      );
       return { ok: true, duplicate: false };
     }
     const key = `${run.id}:${event.attempt}:${event.seq}`;
@@ -152,6 +160,7 @@ export class RunEventsService {
           exit_signal: finished.signal?.slice(0, 16) ?? null,
           error: finished.error?.slice(0, 2000) ?? null,
           tail: JSON.stringify(tail),
+          outputs: finished.outputs === null ? null : JSON.stringify(finished.outputs),
           finished_at: finished.finishedAt.getTime(),
         },
         actor,

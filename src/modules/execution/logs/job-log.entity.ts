@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimeColumn } from '../../../infra/database/columns.js';
 
 /** Job output lines on the embedded (SQL) log store. */
@@ -17,6 +17,8 @@ export class JobLogEntity {
   @Column({ type: 'varchar', length: 8 })
   stream: string;
 
+  // Serves the retention sweep: WHERE time < ? ORDER BY time LIMIT 1 OFFSET n, then DELETE WHERE time <= ?.
+  @Index('ix_job_log_time')
   @TimeColumn()
   time: Date;
 
