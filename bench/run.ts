@@ -33,6 +33,10 @@ const GROUPS: Record<string, () => Promise<void>> = {
   },
   definitions: async () => (await import('./definitions.js')).runDefinitionsBench(),
   topology: async () => (await import('./topology.js')).runTopologyBench(),
+  observe: async () => {
+    await buildExecNode();
+    await (await import('./observe.js')).runObserveBench();
+  },
   engine: async () => {
     await buildExecNode();
     await runScript(join(import.meta.dirname, 'engine.js'));

@@ -4,9 +4,12 @@ import type { Request } from 'express';
 import { RequirePermission } from '../../common/auth/decorators.js';
 import { ValidationException } from '../../common/http/app.exception.js';
 import { pageView } from '../../common/view/pagination.js';
+import { AccessService } from '../access/access.service.js';
+import { maskLiveRuns } from '../access/live-mask.js';
 import { booleanFilter, cascadeParam, parseListQuery } from './crud-support.js';
 import { CreateExecHostDto, DeleteManyDto, UpdateExecHostDto } from './dto/exec-host.dto.js';
 import { ExecHostProbeService } from './exec-host-probe.service.js';
+import { ExecHostLiveService } from './exec-host-live.service.js';
 import { ExecHostRemovalService } from './exec-host-removal.service.js';
 import { ExecHostService, HOST_SORTS, isHostState } from './exec-host.service.js';
 
@@ -17,6 +20,8 @@ export class ExecHostApiController {
     private readonly hosts: ExecHostService,
     private readonly removal: ExecHostRemovalService,
     private readonly probe: ExecHostProbeService,
+    private readonly liveHosts: ExecHostLiveService,
+    private readonly access: AccessService,
   ) {}
 
   @Get()
@@ -35,6 +40,33 @@ export class ExecHostApiController {
       tag: typeof query.tag === 'string' && query.tag !== '' ? query.tag : undefined,
     });
     return { data: rows, page: pageView(list, total) };
+  }
+
+  @Get('live')
+  @ApiOperation({
+    summary: 'Every exec host: state, heartbeat age, load/memory/disk, slots used and its runs in flight',
+  })
+  async live(@Req() request: Request) {
+    const live = await this.liveHosts.live();
+    return { data: { ...live, hosts: await maskLiveRuns(this.access, request.principal!, live.hosts) } };
+  }
+
+  @Post(':id/drain')
+  @HttpCode(200)
+  @RequirePermission('execute')
+  @ApiOperation({ summary: 'Drain: the node takes no new runs (those running finish); 503 when it cannot be reached' })
+  async drain(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    const host = await this.liveHosts.setDraining(id, true, request.principal!, request.ip);
+    return { data: (await maskLiveRuns(this.access, request.principal!, [host]))[0] };
+  }
+
+  @Post(':id/undrain')
+  @HttpCode(200)
+  @RequirePermission('execute')
+  @ApiOperation({ summary: 'Undrain: the node takes runs again' })
+  async undrain(@Req() request: Request, @Param('id', ParseIntPipe) id: number) {
+    const host = await this.liveHosts.setDraining(id, false, request.principal!, request.ip);
+    return { data: (await maskLiveRuns(this.access, request.principal!, [host]))[0] };
   }
 
   @Get(':id')

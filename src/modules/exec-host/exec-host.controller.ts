@@ -14,7 +14,9 @@ import {
   backTo,
   confirmDeleteModel,
 } from './crud-support.js';
+import { translate, type Language } from '../../common/i18n/i18n.js';
 import { HOST_STATES } from './exec-host.entity.js';
+import { LIVE_SCRIPT_KEYS } from './exec-host-live.i18n.js';
 import { execHostFromForm, type ExecHostInput } from './exec-host.input.js';
 import { ExecHostProbeService } from './exec-host-probe.service.js';
 import { ExecHostRemovalService } from './exec-host-removal.service.js';
@@ -80,6 +82,17 @@ export class ExecHostController {
   @RequirePermission('write')
   async deleteMany(@Req() request: Request, @Res() response: Response, @Body() body: Record<string, unknown>) {
     await this.remove(request, response, formIds(body), formBoolean(body, 'cascade'));
+  }
+
+  /** Live status of every host, refreshed by its script from GET /api/exec-hosts/live. */
+  @Get('live')
+  @Render('exec-hosts/live')
+  livePage(@Res({ passthrough: true }) response: Response) {
+    const lang = response.locals.lang as Language;
+    const text = Object.fromEntries(
+      LIVE_SCRIPT_KEYS.map((key) => [key.replace(/^execHosts\./, ''), translate(lang, key)]),
+    );
+    return { title: 'execHosts.live', page: { text } };
   }
 
   @Get(':id')

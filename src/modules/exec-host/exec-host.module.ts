@@ -7,6 +7,7 @@ import { ExecHostApiController } from './exec-host.api.controller.js';
 import { ExecHostController } from './exec-host.controller.js';
 import { ExecHostEntity, ExecHostStatusEntity, ExecHostTagEntity } from './exec-host.entity.js';
 import './exec-host.i18n.js';
+import { ExecHostLiveService } from './exec-host-live.service.js';
 import { ExecHostProbeService } from './exec-host-probe.service.js';
 import { ExecHostRemovalService } from './exec-host-removal.service.js';
 import { ExecHostService } from './exec-host.service.js';
@@ -18,7 +19,7 @@ import { ExecHostService } from './exec-host.service.js';
     SecretBoxModule,
   ],
   controllers: [ExecHostController, ExecHostApiController],
-  providers: [ExecHostService, ExecHostRemovalService, ExecHostProbeService],
+  providers: [ExecHostService, ExecHostRemovalService, ExecHostProbeService, ExecHostLiveService],
   exports: [ExecHostService],
 })
 export class ExecHostModule {}

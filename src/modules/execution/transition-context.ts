@@ -1,3 +1,4 @@
+import { endedAttempt, recordEndedAttempts, type EndedAttempt } from '../dashboard/run-stat-rollup.js';
 import type { Sql, SqlValue } from './engine-db.js';
 import { isTerminal, type RunState } from './job-run.entity.js';
 import type { RunRow } from './run-row.js';
@@ -48,6 +49,8 @@ export class TransitionContext {
   readonly freedHosts: number[] = [];
   /** Alert rows were written: the sender should look. */
   alertsQueued = false;
+  /** Attempts ended here, added to the dashboard's daily rollup when the transitions are written. */
+  private readonly endedAttempts: EndedAttempt[] = [];
 
   constructor(readonly sql: Sql) {
     this.now = new Date();
@@ -78,7 +81,7 @@ export class TransitionContext {
     if (typeof set.attempt === 'number') run.attempt = set.attempt;
     // Two steps applied by one statement (a batch held run.started and run.finished): both are recorded.
     if (via !== undefined && via !== from) this.record(run, from, via, actor);
-    this.record(run, via ?? from, to, actor, reason);
+    this.record(run, via ?? from, to, actor, reason, set);
     return true;
   }
 
@@ -114,17 +117,17 @@ export class TransitionContext {
         params,
       );
       if (affected !== group.length) throw new Error(`locked runs changed: ${affected} of ${group.length} updated`);
-      for (const { run, to, actor, reason, via } of group) {
+      for (const { run, to, set, actor, reason, via } of group) {
         const from = run.state;
         run.state = to;
         if (via !== undefined && via !== from) this.record(run, from, via, actor);
-        this.record(run, via ?? from, to, actor, reason);
+        this.record(run, via ?? from, to, actor, reason, set);
       }
     }
   }
 
-  /** Notes a change already applied by a set-based statement. */
-  record(run: RunRow, from: string, to: RunState, actor: string, reason = ''): void {
+  /** Notes a change already applied by a set-based statement (`set`: the columns it wrote, if known). */
+  record(run: RunRow, from: string, to: RunState, actor: string, reason = '', set?: Record<string, SqlValue>): void {
     this.records.push({
       runId: run.id,
       executionId: run.executionId,
@@ -142,6 +145,7 @@ export class TransitionContext {
       this.freedHosts.push(run.hostId);
     }
     if (isTerminal(to)) {
+      this.endedAttempts.push(endedAttempt(run, to, this.now, set));
       this.pendingTerminal.push(run);
       this.touchedExecutions.add(run.executionId);
     }
@@ -160,5 +164,6 @@ export class TransitionContext {
       this.records.map((r) => [r.runId, r.executionId, r.attempt, r.from, r.to, at, r.actor.slice(0, 128), r.reason]),
     );
     this.records.length = 0;
+    await recordEndedAttempts(this.sql, this.endedAttempts.splice(0));
   }
 }
