@@ -156,9 +156,14 @@ CREATE TABLE `etl_interface` (
   `created_at` bigint(20) NOT NULL,
   `updated_at` bigint(20) NOT NULL,
   `updated_by` varchar(64) NOT NULL DEFAULT '',
+  `owner_user_id` int(11) DEFAULT NULL,
+  `owner_group_id` int(11) DEFAULT NULL,
+  `shared` smallint(6) NOT NULL DEFAULT 1,
   PRIMARY KEY (`id`),
   UNIQUE KEY `uq_etl_interface_name` (`name`),
-  KEY `ix_etl_interface_folder` (`folder`)
+  KEY `ix_etl_interface_folder` (`folder`),
+  KEY `ix_etl_interface_owner_user` (`owner_user_id`),
+  KEY `ix_etl_interface_owner_group` (`owner_group_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `etl_interface_dependency` (
@@ -192,6 +197,11 @@ CREATE TABLE `etl_job` (
   `created_at` bigint(20) NOT NULL,
   `updated_at` bigint(20) NOT NULL,
   `updated_by` varchar(64) NOT NULL DEFAULT '',
+  `broadcast` smallint(6) NOT NULL DEFAULT 0,
+  `broadcast_parallel` int(11) NOT NULL DEFAULT 0,
+  `fail_rate` int(11) DEFAULT NULL,
+  `fail_count` int(11) DEFAULT NULL,
+  `kill_on_budget_exceeded` smallint(6) NOT NULL DEFAULT 0,
   PRIMARY KEY (`id`),
   UNIQUE KEY `uq_etl_job_interface_name` (`interface_id`,`name`),
   KEY `ix_etl_job_interface` (`interface_id`),
@@ -203,6 +213,9 @@ CREATE TABLE `etl_job` (
 CREATE TABLE `etl_job_dependency` (
   `job_id` int(11) NOT NULL,
   `prerequisite_id` int(11) NOT NULL,
+  `edge_condition` varchar(16) NOT NULL DEFAULT 'succeeded',
+  `output_name` varchar(64) NOT NULL DEFAULT '',
+  `output_match` varchar(1000) NOT NULL DEFAULT '',
   PRIMARY KEY (`job_id`,`prerequisite_id`),
   KEY `ix_etl_job_dependency_prerequisite` (`prerequisite_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
@@ -235,7 +248,8 @@ CREATE TABLE `execution` (
   PRIMARY KEY (`id`),
   UNIQUE KEY `uq_execution_dispatch_scheduled` (`dispatch_id`,`scheduled_at`),
   KEY `ix_execution_state` (`state`),
-  KEY `ix_execution_dispatch_state` (`dispatch_id`,`state`)
+  KEY `ix_execution_dispatch_state` (`dispatch_id`,`state`),
+  KEY `ix_execution_dispatch_id` (`dispatch_id`,`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `execution_interface` (
@@ -247,7 +261,9 @@ CREATE TABLE `execution_interface` (
   `state` varchar(16) NOT NULL,
   `waiting_on` int(11) NOT NULL DEFAULT 0,
   `finished_at` bigint(20) DEFAULT NULL,
-  PRIMARY KEY (`execution_id`,`interface_id`)
+  `started_at` bigint(20) DEFAULT NULL,
+  PRIMARY KEY (`execution_id`,`interface_id`),
+  KEY `ix_execution_interface_interface` (`interface_id`,`execution_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `exec_host` (
@@ -292,6 +308,16 @@ CREATE TABLE `http_session` (
   KEY `ix_http_session_expires` (`expires_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `job_duration_stat` (
+  `job_id` int(11) NOT NULL,
+  `samples` int(11) NOT NULL DEFAULT 0,
+  `expected_ms` bigint(20) NOT NULL,
+  `max_ms` bigint(20) NOT NULL,
+  `last_ms` bigint(20) NOT NULL,
+  `updated_at` bigint(20) NOT NULL,
+  PRIMARY KEY (`job_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `job_log` (
   `run_id` int(11) NOT NULL,
   `attempt` int(11) NOT NULL,
@@ -299,7 +325,8 @@ CREATE TABLE `job_log` (
   `stream` varchar(8) NOT NULL,
   `time` bigint(20) NOT NULL,
   `line` text NOT NULL,
-  PRIMARY KEY (`run_id`,`attempt`,`seq`)
+  PRIMARY KEY (`run_id`,`attempt`,`seq`),
+  KEY `ix_job_log_time` (`time`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `job_run` (
@@ -345,13 +372,23 @@ CREATE TABLE `job_run` (
   `started_at` bigint(20) DEFAULT NULL,
   `finished_at` bigint(20) DEFAULT NULL,
   `updated_at` bigint(20) NOT NULL,
+  `broadcast_spec` varchar(200) DEFAULT NULL,
+  `parent_run_id` int(11) DEFAULT NULL,
+  `parent_attempt` int(11) NOT NULL DEFAULT 0,
+  `budget_exceeded` smallint(6) NOT NULL DEFAULT 0,
+  `outputs` text DEFAULT NULL,
+  `inputs` text DEFAULT NULL,
+  `branch_skipped` smallint(6) NOT NULL DEFAULT 0,
+  `late_alerted_attempt` int(11) NOT NULL DEFAULT 0,
   PRIMARY KEY (`id`),
   UNIQUE KEY `uq_job_run_node_run_id` (`node_run_id`),
   KEY `ix_job_run_job_date_state` (`job_id`,`data_date`,`state`),
   KEY `ix_job_run_state_not_before` (`state`,`not_before`,`id`),
   KEY `ix_job_run_state_host` (`state`,`host_id`),
   KEY `ix_job_run_execution_interface_state` (`execution_id`,`interface_id`,`state`),
-  KEY `ix_job_run_execution_state` (`execution_id`,`state`)
+  KEY `ix_job_run_execution_state` (`execution_id`,`state`),
+  KEY `ix_job_run_parent` (`parent_run_id`),
+  KEY `ix_job_run_job_id` (`job_id`,`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `job_run_dependency` (
@@ -361,6 +398,9 @@ CREATE TABLE `job_run_dependency` (
   `prerequisite_run_id` int(11) DEFAULT NULL,
   `data_date` varchar(10) NOT NULL,
   `satisfied` smallint(6) NOT NULL DEFAULT 0,
+  `edge_condition` varchar(16) NOT NULL DEFAULT 'succeeded',
+  `output_name` varchar(64) NOT NULL DEFAULT '',
+  `output_match` varchar(1000) NOT NULL DEFAULT '',
   PRIMARY KEY (`id`),
   KEY `ix_job_run_dependency_external` (`prerequisite_job_id`,`data_date`,`satisfied`),
   KEY `ix_job_run_dependency_prerequisite_run` (`prerequisite_run_id`,`satisfied`),
@@ -396,5 +436,61 @@ CREATE TABLE `node_event` (
   PRIMARY KEY (`run_id`,`attempt`,`seq`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `run_stat_host_day` (
+  `day` varchar(10) NOT NULL,
+  `host_id` int(11) NOT NULL,
+  `succeeded` int(11) NOT NULL DEFAULT 0,
+  `failed` int(11) NOT NULL DEFAULT 0,
+  `other_ended` int(11) NOT NULL DEFAULT 0,
+  `duration_count` int(11) NOT NULL DEFAULT 0,
+  `duration_sum_ms` bigint(20) NOT NULL DEFAULT 0,
+  `duration_max_ms` bigint(20) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`day`,`host_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `run_stat_job_day` (
+  `day` varchar(10) NOT NULL,
+  `job_id` int(11) NOT NULL,
+  `succeeded` int(11) NOT NULL DEFAULT 0,
+  `failed` int(11) NOT NULL DEFAULT 0,
+  `other_ended` int(11) NOT NULL DEFAULT 0,
+  `duration_count` int(11) NOT NULL DEFAULT 0,
+  `duration_sum_ms` bigint(20) NOT NULL DEFAULT 0,
+  `duration_max_ms` bigint(20) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`day`,`job_id`),
+  KEY `ix_run_stat_job_day_job` (`job_id`,`day`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `run_stat_job_window` (
+  `from_day` varchar(10) NOT NULL,
+  `through_day` varchar(10) NOT NULL,
+  `job_id` int(11) NOT NULL,
+  `succeeded` int(11) NOT NULL DEFAULT 0,
+  `failed` int(11) NOT NULL DEFAULT 0,
+  `other_ended` int(11) NOT NULL DEFAULT 0,
+  `duration_count` int(11) NOT NULL DEFAULT 0,
+  `duration_sum_ms` bigint(20) NOT NULL DEFAULT 0,
+  `duration_max_ms` bigint(20) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`from_day`,`through_day`,`job_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `user_group` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `name` varchar(64) NOT NULL,
+  `description` varchar(255) NOT NULL DEFAULT '',
+  `created_at` bigint(20) NOT NULL,
+  `updated_at` bigint(20) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_user_group_name` (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `user_group_member` (
+  `group_id` int(11) NOT NULL,
+  `user_id` int(11) NOT NULL,
+  PRIMARY KEY (`group_id`,`user_id`),
+  KEY `ix_user_group_member_user` (`user_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795312194839, 'Init1795312194839');
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795314245741, 'DefinitionsAndEngine1795314245741');
+INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795324084245, 'ObserveAndJobSemantics1795324084245');

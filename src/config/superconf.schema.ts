@@ -89,6 +89,18 @@ export const superconfSchema = {
     concurrency: int(200, 1, 100000, 'Job runs the engine keeps in flight at once.'),
     maxRunningPerJob: int(1, 1, 1000, 'Running instances of one job at once.'),
     misfireGraceSeconds: int(300, 0, 604800, 'How late a missed fire may still be run after a restart.'),
+    lateFactorPercent: int(
+      150,
+      100,
+      100000,
+      'A running job is late (one "late" alert) past this percent of its expected duration (150 = 1.5 ×).',
+    ),
+    lateMinSeconds: int(
+      60,
+      0,
+      604800,
+      'A running job is never late before this many seconds (short jobs page nobody).',
+    ),
   },
   exec: {
     token: secret('Default shared token for exec nodes (each host may have its own).'),

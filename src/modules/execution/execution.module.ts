@@ -14,9 +14,15 @@ import { ExecutionService } from './execution.service.js';
 import { HostRegistryService } from './host-registry.service.js';
 import { LogStore } from './logs/log-store.js';
 import { SqlLogStore } from './logs/sql-log-store.js';
+import { createLogStore, LOG_STORE_DEPENDENCIES } from './logs/log-store.factory.js';
+import { LogNotifier } from './logs/log-notifier.js';
+import { LogRetentionService } from './logs/log-retention.service.js';
+import { RunLogKeys } from './logs/run-log-keys.js';
+import { MongoModule } from '../../infra/mongo/mongo.module.js';
 import { NodeClientsService } from './node-clients.js';
 import { NodeReconcileService } from './node-reconcile.service.js';
 import { OperatorActionsService } from './operator-actions.service.js';
+import { RunEstimateService } from './run-estimate.js';
 import { RunProgressService } from './run-progress.service.js';
 import { RunSenderService } from './run-sender.service.js';
 import './execution.i18n.js';
@@ -28,7 +34,7 @@ import './execution.i18n.js';
  */
 @Global()
 @Module({
-  imports: [EngineBaseModule, AlertDeliveryModule, AuditModule, SecretBoxModule],
+  imports: [MongoModule, EngineBaseModule, AlertDeliveryModule, AuditModule, SecretBoxModule],
   controllers: [ExecutionController, ExecutionApiController],
   providers: [
     RunProgressService,
@@ -43,17 +49,23 @@ import './execution.i18n.js';
     { provide: ExecutionStarter, useExisting: ExecutionService },
     OperatorActionsService,
     ExecutionQueryService,
+    RunEstimateService,
     SqlLogStore,
-    { provide: LogStore, useExisting: SqlLogStore },
+    RunLogKeys,
+    LogNotifier,
+    LogRetentionService,
+    { provide: LogStore, inject: LOG_STORE_DEPENDENCIES, useFactory: createLogStore },
   ],
   exports: [
     EngineBaseModule,
     ExecutionStarter,
     LogStore,
+    LogNotifier,
     EngineTransactionsService,
     HostRegistryService,
     DispatcherService,
     NodeReconcileService,
+    RunEstimateService,
   ],
 })
 export class ExecutionModule {}
