@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.js';
-import { ADMIN_PASSWORD, startTestPortal, type TestPortal } from '../support/portal.js';
+import { adminPage, launchBrowser } from '../support/browser.js';
+import { startTestPortal, type TestPortal } from '../support/portal.js';
 
 /** The day an ETL team starts: everything created through the pages, as a person would. */
 describe('defining a small mesh through the pages', () => {
@@ -13,12 +13,7 @@ describe('defining a small mesh through the pages', () => {
   before(async () => {
     portal = await startTestPortal();
     browser = await launchBrowser();
-    page = await browser.newPage();
-    await page.goto(`${portal.url}/login`);
-    await page.fill('#username', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await page.click('#login-submit');
-    await page.waitForURL(`${portal.url}/`);
+    page = await adminPage(browser, portal.url);
   });
 
   after(async () => {

@@ -6,10 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/infra/crypto/secret-box.js';
-import { launchBrowser } from '../support/browser.js';
+import { adminPage, launchBrowser } from '../support/browser.js';
 import type { TestExecNode } from '../support/exec-node.js';
 import type { HttpClient } from '../support/http-client.js';
-import { ADMIN_PASSWORD, startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/portal.js';
 import {
   byJob,
   Definitions,
@@ -36,11 +36,7 @@ describe('run progress and ETA in a browser', () => {
     work = mkdtempSync(join(tmpdir(), 'meshcron-progress-'));
     nodes = (await startHostNodes(defs, portal.url, ['progress-a'])).map((item) => item.node);
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${portal.url}/login`);
-    await page.fill('#username', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await Promise.all([page.waitForURL(`${portal.url}/`), page.click('#login-submit')]);
+    page = await adminPage(browser, portal.url);
   });
 
   after(async () => {

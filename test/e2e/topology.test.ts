@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ExecHostEntity } from '../../src/modules/exec-host/exec-host.entity.js';
-import { launchBrowser } from '../support/browser.js';
+import { adminPage, launchBrowser } from '../support/browser.js';
 import type { HttpClient } from '../support/http-client.js';
-import { ADMIN_PASSWORD, startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/portal.js';
 
 interface ChartOption {
   series: {
@@ -95,11 +95,7 @@ describe('topology pages in a browser', () => {
     await create('/api/jobs', 'report', job(ids.target, 'report', [ids.transform]));
     await create('/api/jobs', 'audit', job(ids.other, 'audit', [ids.transform]));
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${portal.url}/login`);
-    await page.fill('#username', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await Promise.all([page.waitForURL(`${portal.url}/`), page.click('#login-submit')]);
+    page = await adminPage(browser, portal.url);
   });
 
   after(async () => {

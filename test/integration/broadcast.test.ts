@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
-import { SecretBox } from '../../src/infra/crypto/secret-box.js';
-import type { TestExecNode } from '../support/exec-node.js';
 import type { HttpClient } from '../support/http-client.js';
-import { startTestPortal, testDatabase, type TestPortal } from '../support/portal.js';
-import { Definitions, ended, runDispatch, startHostNodes, type ExecutionInfo } from './engine-fixtures.js';
+import { testDatabase } from '../support/portal.js';
+import { Definitions, ended, EngineScenario, type ExecutionInfo, runDispatch } from './engine-fixtures.js';
 
 const HOSTS = ['bc-a', 'bc-b', 'bc-c'];
 
@@ -26,25 +21,17 @@ function states(info: ExecutionInfo): Record<string, string> {
 }
 
 describe(`broadcast jobs (${testDatabase()})`, () => {
-  let portal: TestPortal;
-  let nodes: TestExecNode[] = [];
+  let scenario: EngineScenario | undefined;
   let defs: Definitions;
   let admin: HttpClient;
   let work: string;
 
   before(async () => {
-    portal = await startTestPortal();
-    defs = new Definitions(portal.app.get(DataSource), portal.app.get(SecretBox));
-    admin = await portal.admin();
-    work = mkdtempSync(join(tmpdir(), 'meshcron-broadcast-'));
-    nodes = (await startHostNodes(defs, portal.url, HOSTS)).map((item) => item.node);
+    scenario = await EngineScenario.start('broadcast', HOSTS);
+    ({ defs, admin, work } = scenario);
   });
 
-  after(async () => {
-    await Promise.all(nodes.map((node) => node.close()));
-    await portal?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
+  after(() => scenario?.close());
 
   /** The run as the execution page's run panel reads it. */
   async function runJson(id: number): Promise<RunJson> {

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
-import { SecretBox } from '../../src/infra/crypto/secret-box.js';
 import { averageMs } from '../../src/modules/dashboard/dashboard-view.js';
 import type { Dashboard, JobFigure } from '../../src/modules/dashboard/dashboard.service.js';
-import type { TestExecNode } from '../support/exec-node.js';
 import type { HttpClient } from '../support/http-client.js';
-import { startTestPortal, testDatabase, type TestPortal } from '../support/portal.js';
+import { testDatabase, type TestPortal } from '../support/portal.js';
 import { uniqueName } from '../support/services.js';
-import { Definitions, ended, runDispatch, startHostNodes } from './engine-fixtures.js';
+import { Definitions, ended, EngineScenario, runDispatch } from './engine-fixtures.js';
 
 async function dashboard(client: HttpClient, days = 7): Promise<Dashboard> {
   const response = await client.api('GET', `/api/dashboard?days=${days}`);
@@ -26,25 +22,18 @@ function job(list: JobFigure[], name: string): JobFigure | undefined {
 }
 
 describe(`dashboard (${testDatabase()})`, () => {
+  let scenario: EngineScenario | undefined;
   let portal: TestPortal;
-  let nodes: { node: TestExecNode; hostId: number }[] = [];
   let defs: Definitions;
   let admin: HttpClient;
   let work: string;
 
   before(async () => {
-    portal = await startTestPortal();
-    defs = new Definitions(portal.app.get(DataSource), portal.app.get(SecretBox));
-    admin = await portal.admin();
-    work = mkdtempSync(join(tmpdir(), 'meshcron-dashboard-'));
-    nodes = await startHostNodes(defs, portal.url, ['dash-a', 'dash-b']);
+    scenario = await EngineScenario.start('dashboard', ['dash-a', 'dash-b']);
+    ({ portal, defs, admin, work } = scenario);
   });
 
-  after(async () => {
-    await Promise.all(nodes.map(({ node }) => node.close()));
-    await portal?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
+  after(() => scenario?.close());
 
   it('shows empty days before anything ran and refuses other windows, naming the field', async () => {
     const empty = await dashboard(admin, 14);

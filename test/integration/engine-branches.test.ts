@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
-import { SecretBox } from '../../src/infra/crypto/secret-box.js';
-import type { TestExecNode } from '../support/exec-node.js';
 import type { HttpClient } from '../support/http-client.js';
-import { startTestPortal, testDatabase, type TestPortal } from '../support/portal.js';
+import { testDatabase } from '../support/portal.js';
 import { uniqueName } from '../support/services.js';
-import { byJob, Definitions, ended, runDispatch, startHostNodes } from './engine-fixtures.js';
+import { byJob, Definitions, ended, EngineScenario, runDispatch } from './engine-fixtures.js';
 
 interface RunDetail {
   id: number;
@@ -29,26 +25,17 @@ interface Edge {
 }
 
 describe(`outputs passed downstream and conditional edges (${testDatabase()})`, () => {
-  let portal: TestPortal;
-  let nodes: TestExecNode[] = [];
+  let scenario: EngineScenario | undefined;
   let defs: Definitions;
   let admin: HttpClient;
   let work: string;
 
   before(async () => {
-    portal = await startTestPortal();
-    defs = new Definitions(portal.app.get(DataSource), portal.app.get(SecretBox));
-    admin = await portal.admin();
-    work = mkdtempSync(join(tmpdir(), 'meshcron-branches-'));
-    nodes = (await startHostNodes(defs, portal.url, ['branch-a'])).map((item) => item.node);
+    scenario = await EngineScenario.start('branches', ['branch-a']);
+    ({ defs, admin, work } = scenario);
   });
 
-  after(async () => {
-    await Promise.all(nodes.map((node) => node.close()));
-    nodes = [];
-    await portal?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
+  after(() => scenario?.close());
 
   /** A /bin/sh job on the "etl" tag, created through the API as a user would. */
   async function job(

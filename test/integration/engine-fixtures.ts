@@ -1,9 +1,12 @@
 // Fixtures of the engine tests and benchmarks: definitions written straight into the database
 // (the definition pages have their own tests), executions read through the API as a user sees them.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DataSource } from 'typeorm';
-import type { SecretBox } from '../../src/infra/crypto/secret-box.js';
+import { DataSource } from 'typeorm';
+import { SecretBox } from '../../src/infra/crypto/secret-box.js';
 import { AlertChannelEntity } from '../../src/modules/alert/alert-channel.entity.js';
 import { DispatchAlertEntity, DispatchEntity, type AlertEvent } from '../../src/modules/dispatch/dispatch.entity.js';
 import { ExecHostEntity, ExecHostTagEntity } from '../../src/modules/exec-host/exec-host.entity.js';
@@ -11,6 +14,7 @@ import { InterfaceDependencyEntity, InterfaceEntity } from '../../src/modules/in
 import { JobDependencyEntity, JobEntity, JobParamEntity } from '../../src/modules/job/job.entity.js';
 import { startExecNode, type TestExecNode } from '../support/exec-node.js';
 import type { HttpClient } from '../support/http-client.js';
+import { startTestPortal, type TestPortal, type TestPortalOptions } from '../support/portal.js';
 import { uniqueName, type SmtpSink } from '../support/services.js';
 
 export const stamps = () => ({ createdAt: new Date(), updatedAt: new Date(), updatedBy: 'test' });
@@ -203,4 +207,41 @@ export async function startHostNodes(
     return Number(rows[0].n) >= names.length;
   });
   return started;
+}
+
+/**
+ * The setup most engine tests share: a test portal, the admin's client, definitions written
+ * through its data source, real exec nodes registered as hosts, and a scratch directory.
+ */
+export class EngineScenario {
+  private constructor(
+    readonly portal: TestPortal,
+    readonly defs: Definitions,
+    readonly admin: HttpClient,
+    readonly hosts: { node: TestExecNode; hostId: number }[],
+    readonly work: string,
+  ) {}
+
+  static async start(
+    name: string,
+    hostNames: string[],
+    portalOptions: TestPortalOptions = {},
+  ): Promise<EngineScenario> {
+    const portal = await startTestPortal(portalOptions);
+    const defs = new Definitions(portal.app.get(DataSource), portal.app.get(SecretBox));
+    const admin = await portal.admin();
+    const work = mkdtempSync(join(tmpdir(), `meshcron-${name}-`));
+    const hosts = await startHostNodes(defs, portal.url, hostNames);
+    return new EngineScenario(portal, defs, admin, hosts, work);
+  }
+
+  get nodes(): TestExecNode[] {
+    return this.hosts.map((host) => host.node);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => node.close()));
+    await this.portal.close();
+    rmSync(this.work, { recursive: true, force: true });
+  }
 }

@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
-import { SecretBox } from '../../src/infra/crypto/secret-box.js';
 import { InterfaceEntity } from '../../src/modules/interface/interface.entity.js';
-import type { TestExecNode } from '../support/exec-node.js';
 import type { HttpClient } from '../support/http-client.js';
-import { startTestPortal, testDatabase, type TestPortal } from '../support/portal.js';
+import { testDatabase } from '../support/portal.js';
 import { uniqueName } from '../support/services.js';
-import { Definitions, ended, execution, runDispatch, startHostNodes, waitFor } from './engine-fixtures.js';
+import { Definitions, ended, EngineScenario, execution, runDispatch, waitFor } from './engine-fixtures.js';
 
 interface MonitorRow {
   interfaceId: number;
@@ -48,26 +44,17 @@ async function monitor(client: HttpClient, query: string): Promise<MonitorView> 
 }
 
 describe(`execution monitor (${testDatabase()})`, () => {
-  let portal: TestPortal;
-  let nodes: TestExecNode[] = [];
+  let scenario: EngineScenario | undefined;
   let defs: Definitions;
   let admin: HttpClient;
   let work: string;
 
   before(async () => {
-    portal = await startTestPortal();
-    defs = new Definitions(portal.app.get(DataSource), portal.app.get(SecretBox));
-    admin = await portal.admin();
-    work = mkdtempSync(join(tmpdir(), 'meshcron-monitor-'));
-    nodes = (await startHostNodes(defs, portal.url, ['monitor-a'])).map((item) => item.node);
+    scenario = await EngineScenario.start('monitor', ['monitor-a']);
+    ({ defs, admin, work } = scenario);
   });
 
-  after(async () => {
-    await Promise.all(nodes.map((node) => node.close()));
-    nodes = [];
-    await portal?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
+  after(() => scenario?.close());
 
   async function inFolder(id: number, folder: string): Promise<void> {
     await defs.ds.getRepository(InterfaceEntity).update(id, { folder });

@@ -35,18 +35,7 @@
 
   function legend() {
     var box = document.getElementById('state-legend');
-    [
-      'failed',
-      'timed_out',
-      'lost',
-      'killed',
-      'running',
-      'dispatched',
-      'queued',
-      'waiting',
-      'skipped',
-      'succeeded',
-    ].forEach(function (state) {
+    S.order.forEach(function (state) {
       box.appendChild(S.badge(state, t('state.' + state)));
     });
   }

@@ -2,7 +2,15 @@ import type { EngineDb, Sql } from '../execution/engine-db.js';
 import { toNumber, toText } from '../execution/engine-db.js';
 import { TERMINAL_STATES, type TerminalState } from '../execution/job-run.entity.js';
 import { clearWindows } from './run-stat-window.js';
-import { addAttempt, statRow, utcDay, type EndedAttempt, type StatCounts, type StatRow } from './run-stat-rollup.js';
+import {
+  addAttempt,
+  statRow,
+  statValues,
+  utcDay,
+  type EndedAttempt,
+  type StatCounts,
+  type StatRow,
+} from './run-stat-rollup.js';
 
 const BATCH = 5000;
 const TERMINAL = new Set<string>(TERMINAL_STATES);
@@ -111,15 +119,6 @@ export async function insertRows(
   await sql.insertMany(
     table,
     ['day', key, 'succeeded', 'failed', 'other_ended', 'duration_count', 'duration_sum_ms', 'duration_max_ms'],
-    rows.map((row) => [
-      row.day,
-      row.id,
-      row.succeeded,
-      row.failed,
-      row.otherEnded,
-      row.durationCount,
-      row.durationSumMs,
-      row.durationMaxMs,
-    ]),
+    rows.map(statValues),
   );
 }

@@ -98,6 +98,20 @@ export async function upsertStats(
   await upsert(sql, 'run_stat_host_day', 'host_id', rows.hosts);
 }
 
+/** A rollup row's values in column order: day, job or host id, the counts, then duration_max_ms. */
+export function statValues(row: StatCounts & { day: string; id: number }): SqlValue[] {
+  return [
+    row.day,
+    row.id,
+    row.succeeded,
+    row.failed,
+    row.otherEnded,
+    row.durationCount,
+    row.durationSumMs,
+    row.durationMaxMs,
+  ];
+}
+
 async function upsert(
   sql: Sql,
   table: string,
@@ -107,16 +121,7 @@ async function upsert(
   for (let start = 0; start < rows.length; start += 500) {
     const part = rows.slice(start, start + 500);
     const tuples = part.map(() => '(?,?,?,?,?,?,?,?)').join(',');
-    const params: SqlValue[] = part.flatMap((row) => [
-      row.day,
-      row.id,
-      row.succeeded,
-      row.failed,
-      row.otherEnded,
-      row.durationCount,
-      row.durationSumMs,
-      row.durationMaxMs,
-    ]);
+    const params: SqlValue[] = part.flatMap(statValues);
     const columns = `day, ${key}, ${COUNT_COLUMNS.join(', ')}, duration_max_ms`;
     const update =
       sql.dialect === 'mysql'
