@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HttpClient } from '../support/http-client.js';
-import { startTestPortal, testDatabase, type TestPortal } from '../support/portal.js';
+import { testDatabase } from '../support/portal.js';
+import { exportInterfaces, importDefinitions, ok, TransferPair } from './transfer-fixtures.js';
 
 interface Reference {
   interface: string;
@@ -21,43 +22,19 @@ interface Report {
   rows: { type: string; key: string; action: string; changes?: Record<string, { from: unknown; to: unknown }> }[];
 }
 
-async function ok<T>(client: HttpClient, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await client.api(method, path, body);
-  assert.ok(response.status < 300, `${method} ${path}: ${response.status} ${response.text}`);
-  return response.json<{ data: T }>().data;
-}
+const exportFile = (client: HttpClient) => exportInterfaces<DefinitionsFile>(client, 'branchy');
 
-async function exportFile(client: HttpClient): Promise<DefinitionsFile> {
-  const response = await client.get('/api/transfer/export?interfaces=branchy');
-  assert.equal(response.status, 200, response.text);
-  return response.json<DefinitionsFile>();
-}
-
-async function importFile(client: HttpClient, file: unknown, query: string) {
-  const response = await client.api('POST', `/api/transfer/import?${query}`, file);
-  return { status: response.status, body: response.json<{ data: Report; details?: { fields?: object } }>() };
-}
+const importFile = (client: HttpClient, file: unknown, query: string) => importDefinitions<Report>(client, file, query);
 
 describe(`job edge conditions in import / export (${testDatabase()})`, () => {
-  let source: TestPortal;
-  let target: TestPortal;
+  let pair: TransferPair | undefined;
   let admin: HttpClient;
   let copy: HttpClient;
   let branchyId: number;
 
   before(async () => {
-    source = await startTestPortal();
-    target = await startTestPortal();
-    admin = await source.admin();
-    copy = await target.admin();
-    for (const client of [admin, copy]) {
-      await ok(client, 'POST', '/api/exec-hosts', {
-        name: 'etl-01',
-        address: 'http://10.0.0.1:7391',
-        token: 'host-token-0123456789',
-        tags: ['etl'],
-      });
-    }
+    pair = await TransferPair.start();
+    ({ admin, copy } = pair);
     const iface = await ok<{ id: number }>(admin, 'POST', '/api/interfaces', { name: 'branchy' });
     branchyId = iface.id;
     const job = (name: string, extra: Record<string, unknown> = {}) =>
@@ -82,10 +59,7 @@ describe(`job edge conditions in import / export (${testDatabase()})`, () => {
     });
   });
 
-  after(async () => {
-    await source?.close();
-    await target?.close();
-  });
+  after(() => pair?.close());
 
   it('exports conditions only where an edge is not plain success, and a fresh portal gets the same edges', async () => {
     const file = await exportFile(admin);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HttpClient } from '../support/http-client.js';
-import { startTestPortal, testDatabase, type TestPortal } from '../support/portal.js';
+import { testDatabase } from '../support/portal.js';
+import { exportInterfaces, importDefinitions, ok, TransferPair } from './transfer-fixtures.js';
 
 type FileJob = Record<string, unknown> & { interface: string; name: string };
 
@@ -31,21 +32,11 @@ interface JobView {
 const BROADCAST_FIELDS = ['broadcast', 'broadcastParallel', 'failRate', 'failCount', 'killOnBudgetExceeded'];
 const SWEEP = { broadcast: true, broadcastParallel: 2, failRate: 25, failCount: null, killOnBudgetExceeded: true };
 
-async function ok<T>(client: HttpClient, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await client.api(method, path, body);
-  assert.ok(response.status < 300, `${method} ${path}: ${response.status} ${response.text}`);
-  return response.json<{ data: T }>().data;
-}
-
-async function exportFile(client: HttpClient): Promise<DefinitionsFile> {
-  const response = await client.get('/api/transfer/export?interfaces=fanout');
-  assert.equal(response.status, 200, response.text);
-  return response.json<DefinitionsFile>();
-}
+const exportFile = (client: HttpClient) => exportInterfaces<DefinitionsFile>(client, 'fanout');
 
 async function importFile(client: HttpClient, file: unknown, query: string) {
-  const response = await client.api('POST', `/api/transfer/import?${query}`, file);
-  return { status: response.status, report: response.json<{ data: Report }>().data };
+  const { status, body } = await importDefinitions<Report>(client, file, query);
+  return { status, report: body.data };
 }
 
 async function jobNamed(client: HttpClient, name: string): Promise<JobView> {
@@ -63,24 +54,13 @@ const withoutBroadcast = (job: FileJob) =>
   Object.fromEntries(Object.entries(job).filter(([field]) => !BROADCAST_FIELDS.includes(field))) as FileJob;
 
 describe(`broadcast jobs in import / export (${testDatabase()})`, () => {
-  let source: TestPortal;
-  let target: TestPortal;
+  let pair: TransferPair | undefined;
   let admin: HttpClient;
   let copy: HttpClient;
 
   before(async () => {
-    source = await startTestPortal();
-    target = await startTestPortal();
-    admin = await source.admin();
-    copy = await target.admin();
-    for (const client of [admin, copy]) {
-      await ok(client, 'POST', '/api/exec-hosts', {
-        name: 'etl-01',
-        address: 'http://10.0.0.1:7391',
-        token: 'host-token-0123456789',
-        tags: ['etl'],
-      });
-    }
+    pair = await TransferPair.start();
+    ({ admin, copy } = pair);
     const iface = await ok<{ id: number }>(admin, 'POST', '/api/interfaces', { name: 'fanout' });
     for (const [name, extra] of [
       ['sweep', SWEEP],
@@ -96,10 +76,7 @@ describe(`broadcast jobs in import / export (${testDatabase()})`, () => {
     }
   });
 
-  after(async () => {
-    await source?.close();
-    await target?.close();
-  });
+  after(() => pair?.close());
 
   it('exports the broadcast settings and a fresh portal gets the same broadcast job', async () => {
     const file = await exportFile(admin);
