@@ -1,21 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/**
- * Ended run attempts per UTC day and job, kept up to date by the transaction that ends each attempt
- * (see run-stat-rollup.ts) so the dashboard never scans job_run. Every attempt counts: a run that
- * failed, was retried and then succeeded adds one failure and one success.
- */
-@Entity('run_stat_job_day')
-// Per-job totals of the few jobs shown (most failing): WHERE job_id IN (...) AND day >= ?.
-@Index('ix_run_stat_job_day_job', ['jobId', 'day'])
-export class RunStatJobDayEntity {
-  /** YYYY-MM-DD (UTC) of the moment the attempt ended. Slowest/most failing jobs: WHERE day >= ? (primary key). */
-  @PrimaryColumn({ type: 'varchar', length: 10 })
-  day: string;
-
-  @PrimaryColumn({ type: 'int' })
-  jobId: number;
-
+/** The counts every rollup row carries (columns inherited by the rollup tables). */
+export abstract class RunStatCounts {
   @Column({ type: 'int', default: 0 })
   succeeded: number;
 
@@ -38,33 +24,32 @@ export class RunStatJobDayEntity {
   durationMaxMs: number;
 }
 
+/**
+ * Ended run attempts per UTC day and job, kept up to date by the transaction that ends each attempt
+ * (see run-stat-rollup.ts) so the dashboard never scans job_run. Every attempt counts: a run that
+ * failed, was retried and then succeeded adds one failure and one success.
+ */
+@Entity('run_stat_job_day')
+// Per-job totals of the few jobs shown (most failing): WHERE job_id IN (...) AND day >= ?.
+@Index('ix_run_stat_job_day_job', ['jobId', 'day'])
+export class RunStatJobDayEntity extends RunStatCounts {
+  /** YYYY-MM-DD (UTC) of the moment the attempt ended. Slowest/most failing jobs: WHERE day >= ? (primary key). */
+  @PrimaryColumn({ type: 'varchar', length: 10 })
+  day: string;
+
+  @PrimaryColumn({ type: 'int' })
+  jobId: number;
+}
+
 /** The same counts per UTC day and exec host (host 0: runs that ended without one, e.g. skipped). */
 @Entity('run_stat_host_day')
-export class RunStatHostDayEntity {
+export class RunStatHostDayEntity extends RunStatCounts {
   /** Success rate per day and runs per host per day: WHERE day >= ? (primary key). */
   @PrimaryColumn({ type: 'varchar', length: 10 })
   day: string;
 
   @PrimaryColumn({ type: 'int' })
   hostId: number;
-
-  @Column({ type: 'int', default: 0 })
-  succeeded: number;
-
-  @Column({ type: 'int', default: 0 })
-  failed: number;
-
-  @Column({ type: 'int', default: 0 })
-  otherEnded: number;
-
-  @Column({ type: 'int', default: 0 })
-  durationCount: number;
-
-  @Column({ type: 'bigint', default: 0 })
-  durationSumMs: number;
-
-  @Column({ type: 'bigint', default: 0 })
-  durationMaxMs: number;
 }
 
 /**
@@ -75,7 +60,7 @@ export class RunStatHostDayEntity {
  * Emptied by the rollup rebuild.
  */
 @Entity('run_stat_job_window')
-export class RunStatJobWindowEntity {
+export class RunStatJobWindowEntity extends RunStatCounts {
   /** Window read: WHERE from_day = ? AND through_day = ? (primary key prefix). */
   @PrimaryColumn({ type: 'varchar', length: 10 })
   fromDay: string;
@@ -85,22 +70,4 @@ export class RunStatJobWindowEntity {
 
   @PrimaryColumn({ type: 'int' })
   jobId: number;
-
-  @Column({ type: 'int', default: 0 })
-  succeeded: number;
-
-  @Column({ type: 'int', default: 0 })
-  failed: number;
-
-  @Column({ type: 'int', default: 0 })
-  otherEnded: number;
-
-  @Column({ type: 'int', default: 0 })
-  durationCount: number;
-
-  @Column({ type: 'bigint', default: 0 })
-  durationSumMs: number;
-
-  @Column({ type: 'bigint', default: 0 })
-  durationMaxMs: number;
 }
