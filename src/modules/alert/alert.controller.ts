@@ -9,9 +9,8 @@ import { WEBHOOK_METHODS } from '../../infra/mail/webhook-sender.js';
 import {
   backTo,
   booleanFilter,
-  confirmDeleteModel,
   formIds,
-  isDependentsError,
+  removeOrConfirm,
   parseListQuery,
   queryString,
   sortLinks,
@@ -249,21 +248,9 @@ export class AlertController {
     await this.remove(request, response, [id], formBoolean(body, 'cascade'));
   }
 
-  private async remove(request: Request, response: Response, ids: number[], cascade: boolean): Promise<void> {
-    try {
-      await this.removal.remove(ids, cascade, request.principal!, request.ip);
-      response.redirect(303, '/alerts');
-    } catch (error) {
-      if (!isDependentsError(error)) throw error;
-      response.status(409).render(
-        'exec-hosts/confirm-delete',
-        confirmDeleteModel(error.details, error.message, {
-          action: '/alerts/delete',
-          ids,
-          back: '/alerts',
-          cascadeLabel: 'alerts.cascade',
-        }),
-      );
-    }
+  private remove(request: Request, response: Response, ids: number[], cascade: boolean): Promise<void> {
+    return removeOrConfirm(response, { list: '/alerts', ids, cascadeLabel: 'alerts.cascade' }, () =>
+      this.removal.remove(ids, cascade, request.principal!, request.ip),
+    );
   }
 }

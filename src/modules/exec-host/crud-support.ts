@@ -3,6 +3,7 @@
  * list queries (page, search, whitelisted sort), form conversions, dependents errors.
  * (Generic enough for src/common; kept here because this module owns it.)
  */
+import type { Response } from 'express';
 import { AppException, ValidationException } from '../../common/http/app.exception.js';
 import { formString } from '../users/form.js';
 
@@ -158,6 +159,32 @@ export function confirmDeleteModel(
   options: { action: string; ids: number[]; back: string; cascadeLabel: string },
 ) {
   return { title: 'execHosts.confirmTitle', message, ...details, ...options, ids: options.ids.join(',') };
+}
+
+/**
+ * A delete from a page: runs `remove`, then back to the list; when dependents block it, the shared
+ * confirm page (409) offering to delete again with cascade. Other errors go to the global filter.
+ */
+export async function removeOrConfirm(
+  response: Response,
+  options: { list: string; ids: number[]; cascadeLabel: string },
+  remove: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await remove();
+    response.redirect(303, options.list);
+  } catch (error) {
+    if (!isDependentsError(error)) throw error;
+    response.status(409).render(
+      'exec-hosts/confirm-delete',
+      confirmDeleteModel(error.details, error.message, {
+        action: `${options.list}/delete`,
+        ids: options.ids,
+        back: options.list,
+        cascadeLabel: options.cascadeLabel,
+      }),
+    );
+  }
 }
 
 /** Where to go after an action: the form's `back` field when it is one of these pages, else the fallback. */

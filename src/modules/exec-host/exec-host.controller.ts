@@ -7,12 +7,11 @@ import { formBoolean, formString } from '../users/form.js';
 import {
   booleanFilter,
   formIds,
-  isDependentsError,
+  removeOrConfirm,
   parseListQuery,
   queryString,
   sortLinks,
   backTo,
-  confirmDeleteModel,
 } from './crud-support.js';
 import { translate, type Language } from '../../common/i18n/i18n.js';
 import { HOST_STATES } from './exec-host.entity.js';
@@ -183,22 +182,10 @@ export class ExecHostController {
     await this.remove(request, response, [id], formBoolean(body, 'cascade'));
   }
 
-  private async remove(request: Request, response: Response, ids: number[], cascade: boolean): Promise<void> {
-    try {
-      await this.removal.remove(ids, cascade, request.principal!, request.ip);
-      response.redirect(303, '/exec-hosts');
-    } catch (error) {
-      if (!isDependentsError(error)) throw error;
-      response.status(409).render(
-        'exec-hosts/confirm-delete',
-        confirmDeleteModel(error.details, error.message, {
-          action: '/exec-hosts/delete',
-          ids,
-          back: '/exec-hosts',
-          cascadeLabel: 'execHosts.cascade',
-        }),
-      );
-    }
+  private remove(request: Request, response: Response, ids: number[], cascade: boolean): Promise<void> {
+    return removeOrConfirm(response, { list: '/exec-hosts', ids, cascadeLabel: 'execHosts.cascade' }, () =>
+      this.removal.remove(ids, cascade, request.principal!, request.ip),
+    );
   }
 }
 
