@@ -83,9 +83,12 @@ export class TestExecNode {
         child.kill('SIGKILL');
         reject(new Error(`exec node not listening after ${timeoutMs} ms: ${this.output.slice(startedAt)}`));
       }, timeoutMs);
+      let listening = false;
       const onData = (chunk: Buffer) => {
         this.output += chunk.toString();
-        if (/listening on http:\/\//.test(this.output.slice(startedAt))) {
+        // Only this start's output is searched, and only until it listens (a busy node logs every run).
+        if (!listening && /listening on http:\/\//.test(this.output.slice(startedAt))) {
+          listening = true;
           clearTimeout(timer);
           resolve();
         }
