@@ -33,6 +33,7 @@ export interface ExecNodeConfig {
   logBatchMs: number;
   logBatchLines: number;
   retryMaxMs: number;
+  startedHoldMs: number;
   journalRetentionHours: number;
   fluent: FluentConfig;
 }
@@ -70,6 +71,7 @@ const KEYS: Record<string, KeySpec> = {
   logBatchMs: { kind: 'int', fallback: 10, min: 1, max: 10_000 },
   logBatchLines: { kind: 'int', fallback: 2000, min: 1, max: 100_000 },
   retryMaxMs: { kind: 'int', fallback: 30_000, min: 10, max: 3_600_000 },
+  startedHoldMs: { kind: 'int', fallback: 50, min: 0, max: 10_000 },
   journalRetentionHours: { kind: 'int', fallback: 168, min: 1, max: 87_600 },
   'fluent.enabled': { kind: 'bool', fallback: false },
   'fluent.host': { kind: 'string', fallback: '127.0.0.1' },
@@ -305,6 +307,7 @@ function assemble(values: Map<string, Raw>, secrets: Secrets, cwd: string): Exec
     logBatchMs: get<number>('logBatchMs'),
     logBatchLines: get<number>('logBatchLines'),
     retryMaxMs: get<number>('retryMaxMs'),
+    startedHoldMs: get<number>('startedHoldMs'),
     journalRetentionHours: get<number>('journalRetentionHours'),
     fluent: {
       enabled: get<boolean>('fluent.enabled'),

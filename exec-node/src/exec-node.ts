@@ -7,7 +7,7 @@ import { Journal } from './journal.js';
 import { LogBatcher } from './log-batcher.js';
 import { errorText, type Logger } from './logger.js';
 import { registerMethods } from './methods.js';
-import { OutboxReporter } from './outbox-reporter.js';
+import { OutboxReporter, type WakeReason } from './outbox-reporter.js';
 import { PortalClient } from './portal-client.js';
 import { Presence } from './presence.js';
 import { readBootId } from './process-group.js';
@@ -57,8 +57,9 @@ export class ExecNode {
             retryMaxMs: config.retryMaxMs,
             maxBatchRows: 500,
             maxBatchBytes: 1024 * 1024,
+            startedHoldMs: config.startedHoldMs,
           });
-    const wake = (): void => reporter?.wake();
+    const wake = (reason?: WakeReason): void => reporter?.wake(reason);
     // Loaded only when used: every MB the node holds makes each fork() of a job slower.
     const fluent = config.fluent.enabled
       ? new (await import('./fluent-sink.js')).FluentSink(config.fluent, config.name, logger.child('fluent'))

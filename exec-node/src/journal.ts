@@ -37,6 +37,8 @@ export interface OutboxRow {
   seq: number;
   params: string;
   tries: number;
+  /** Epoch ms when the event was journalled. */
+  created_at: number;
 }
 
 /** Progress of a run's output, persisted with every log batch so a crash keeps the seq and the tail. */
@@ -257,12 +259,12 @@ function prepare(db: Database.Database) {
     heldRuns: db.prepare(held),
     insertEvent: db.prepare(`INSERT INTO outbox (method, run_id, attempt, seq, params, created_at)
       VALUES (@method, @runId, @attempt, @seq, @params, @now)`),
-    dueEvents: db.prepare(`SELECT id, method, run_id, attempt, seq, params, tries FROM outbox o
+    dueEvents: db.prepare(`SELECT id, method, run_id, attempt, seq, params, tries, created_at FROM outbox o
       WHERE o.next_attempt_at <= @now AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.run_id = o.run_id
         AND p.attempt = o.attempt AND p.id < o.id AND p.next_attempt_at > @now)
       ORDER BY o.id LIMIT @limit`),
     oldestEvents: db.prepare(
-      'SELECT id, method, run_id, attempt, seq, params, tries FROM outbox ORDER BY id LIMIT @limit',
+      'SELECT id, method, run_id, attempt, seq, params, tries, created_at FROM outbox ORDER BY id LIMIT @limit',
     ),
     hasDeferred: db.prepare('SELECT 1 FROM outbox WHERE tries > 0 LIMIT 1'),
     nextDueAt: db.prepare('SELECT MIN(next_attempt_at) AS due FROM outbox'),

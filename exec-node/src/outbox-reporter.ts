@@ -8,7 +8,16 @@ export interface ReporterOptions {
   /** Rows per HTTP request; large `run.log` rows are additionally limited by maxBatchBytes. */
   maxBatchRows: number;
   maxBatchBytes: number;
+  /**
+   * How long `run.started` events wait when nothing else is pending. A short job's `run.finished`
+   * follows within milliseconds, and the two then travel in one request (one portal transaction)
+   * instead of two; a long job is shown running this much later. 0 sends them at once.
+   */
+  startedHoldMs: number;
 }
+
+/** What woke the reporter: a `run.started` may wait for company, anything else goes at once. */
+export type WakeReason = 'started' | 'other';
 
 const BASE_DELAY_MS = 250;
 
@@ -22,6 +31,10 @@ export class OutboxReporter {
   private sending: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
+  /** Set while only young `run.started` rows are pending: fires when the oldest has waited long enough. */
+  private holdTimer: NodeJS.Timeout | null = null;
+  /** Stopping: everything pending goes now, held or not. */
+  private flushing = false;
   private failures = 0;
   private blockedUntil = 0;
   private stopped = false;
@@ -41,15 +54,21 @@ export class OutboxReporter {
   }
 
   /** Called after each commit that added events: sends soon, coalescing bursts into one batch. */
-  wake(): void {
+  wake(reason: WakeReason = 'other'): void {
     this.dirty = true;
     if (this.stopped || this.sending !== null) return;
+    if (this.holdTimer !== null) {
+      if (reason === 'started') return;
+      clearTimeout(this.holdTimer);
+      this.holdTimer = null;
+    }
     const wait = Math.max(0, this.blockedUntil - Date.now());
     this.schedule(wait);
   }
 
   /** Stops after a last bounded attempt to deliver what is pending (in-flight requests are aborted at the deadline). */
   async stop(flushDeadlineMs: number): Promise<void> {
+    this.flushing = true;
     this.clearTimer();
     const deadline = setTimeout(() => this.abort.abort(), flushDeadlineMs);
     if (this.sending !== null) await this.sending;
@@ -92,6 +111,8 @@ export class OutboxReporter {
 
   private clearTimer(): void {
     if (this.timer !== null) clearTimeout(this.timer);
+    if (this.holdTimer !== null) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
     if (this.immediate !== null) clearImmediate(this.immediate);
     this.timer = null;
     this.immediate = null;
@@ -100,6 +121,16 @@ export class OutboxReporter {
   private async sendOnce(): Promise<void> {
     const rows = this.takeBatch();
     if (rows.length === 0) return;
+    const hold = this.holdFor(rows);
+    if (hold > 0) {
+      this.dirty = false;
+      this.holdTimer = setTimeout(() => {
+        this.holdTimer = null;
+        this.dirty = true;
+        this.schedule(0);
+      }, hold);
+      return;
+    }
     // Params are stored as JSON text: splice them in instead of parsing and re-serialising large batches.
     const body = `[${rows.map((row) => `{"jsonrpc":"2.0","id":${row.id},"method":${JSON.stringify(row.method)},"params":${row.params}}`).join(',')}]`;
     try {
@@ -115,6 +146,17 @@ export class OutboxReporter {
       this.blockedUntil = Date.now() + delay;
       this.logger.warn(`cannot deliver ${rows.length} event(s): ${errorText(error)}; retry in ${delay} ms`);
     }
+  }
+
+  /** Milliseconds to wait before sending `rows`: > 0 only when all are first tries of young `run.started`. */
+  private holdFor(rows: OutboxRow[]): number {
+    if (this.flushing || this.options.startedHoldMs <= 0) return 0;
+    let oldest = Infinity;
+    for (const row of rows) {
+      if (row.method !== 'run.started' || row.tries > 0) return 0;
+      oldest = Math.min(oldest, row.created_at);
+    }
+    return Math.max(0, oldest + this.options.startedHoldMs - Date.now());
   }
 
   private takeBatch(): OutboxRow[] {

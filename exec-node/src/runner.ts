@@ -8,6 +8,7 @@ import type { Journal } from './journal.js';
 import { rowToView } from './journal.js';
 import { LineSplitter } from './line-splitter.js';
 import type { LogBatcher } from './log-batcher.js';
+import type { WakeReason } from './outbox-reporter.js';
 import { errorText, type Logger } from './logger.js';
 import { groupIsAlive, readProcStat, signalGroup } from './process-group.js';
 import { RpcError, RpcErrorCode } from './rpc-errors.js';
@@ -41,7 +42,7 @@ export interface RunnerDeps {
   bootId: string | null;
   /** Whether run.started / run.finished events are written to the outbox. */
   reportEvents: boolean;
-  onEvent: () => void;
+  onEvent: (reason: WakeReason) => void;
 }
 
 /** Starts runs as process groups, streams their output, and records every transition in the journal. */
@@ -176,8 +177,8 @@ export class Runner {
     child.on('exit', (code, signal) => this.onExit(run, code, signal));
     child.on('close', () => void this.finish(run).catch((error) => this.finishFailed(run, error)));
     if (run.spec.timeoutMs !== null) this.addTimer(run, run.spec.timeoutMs, () => this.onTimeout(run));
-    this.deps.logger.info(`run ${runKeyText(run.spec)}: started pid ${pid}`);
-    this.deps.onEvent();
+    this.deps.logger.debug(`run ${runKeyText(run.spec)}: started pid ${pid}`);
+    this.deps.onEvent('started');
   }
 
   private pipe(run: ActiveRun, stream: NodeJS.ReadableStream | null, name: OutputStream): void {
@@ -248,8 +249,10 @@ export class Runner {
     };
     this.deps.journal.recordFinished(run.output.progress(), finish, this.finishedEvent(run, seq, finish));
     this.release(run);
+    // One line per run at info (its start is a debug line): a busy node logs as many lines as it runs jobs.
+    const took = run.startedAt === null ? '' : ` after ${finishedAt - run.startedAt} ms`;
     this.deps.logger.info(
-      `run ${runKeyText(run.spec)}: ${outcome.state}${outcome.error === null ? '' : ` (${outcome.error})`}`,
+      `run ${runKeyText(run.spec)}: pid ${run.pid ?? '-'} ${outcome.state}${took}${outcome.error === null ? '' : ` (${outcome.error})`}`,
     );
   }
 
@@ -286,7 +289,7 @@ export class Runner {
     }
     this.active.delete(runKeyText(run.spec));
     run.markFinished();
-    this.deps.onEvent();
+    this.deps.onEvent('other');
   }
 
   private addTimer(run: ActiveRun, ms: number, action: () => void): void {

@@ -4,6 +4,10 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedCall {
   method: string;
   params: Record<string, unknown>;
+  /** Which HTTP request (1-based, counting every request) carried the call. */
+  request: number;
+  /** Date.now() when that request arrived. */
+  receivedAt: number;
 }
 
 export interface PortalDoubleOptions {
@@ -72,6 +76,7 @@ export class PortalDouble {
   private async handle(request: IncomingMessage): Promise<{ status: number; body: unknown }> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
+    const receivedAt = Date.now();
     this.requests += 1;
     if (request.headers.authorization !== `Bearer ${this.options.token}`) {
       this.unauthorized += 1;
@@ -86,7 +91,7 @@ export class PortalDouble {
       params: Record<string, unknown>;
     }[];
     const responses = items.map((item) => {
-      const call = { method: item.method, params: item.params };
+      const call = { method: item.method, params: item.params, request: this.requests, receivedAt };
       this.calls.push(call);
       this.options.onCall?.(call);
       const error = this.options.errorFor?.(call);
