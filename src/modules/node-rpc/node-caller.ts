@@ -1,14 +1,8 @@
 /** A body that was not JSON (answered with -32700). */
 export const UNPARSABLE = Symbol('unparsable');
 
-/** Who is calling back, as NodeRpcGate established from the bearer token. */
+/** Who is calling back, as NodeRpcEndpoint established from the bearer token. */
 export interface NodeCaller {
   /** The host whose own token was used; null for the shared exec.token (the node names itself). */
   hostId: number | null;
-}
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    nodeCaller?: NodeCaller;
-  }
 }
