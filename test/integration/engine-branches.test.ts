@@ -110,6 +110,24 @@ describe(`outputs passed downstream and conditional edges (${testDatabase()})`, 
     assert.deepEqual(await logLines(byJob(again).get('report')!.id), ['c env 43 43 b arg 43']);
   });
 
+  it('carries an output past silent jobs above and below it', async () => {
+    const iface = await defs.interface('silent');
+    let previous = await job(iface, 'quiet_1', ':');
+    for (const name of ['quiet_2', 'quiet_3']) previous = await job(iface, name, ':', { prerequisiteIds: [previous] });
+    previous = await job(iface, 'emit', 'echo "::meshcron::output x=1"', { prerequisiteIds: [previous] });
+    for (const name of ['quiet_4', 'quiet_5']) previous = await job(iface, name, ':', { prerequisiteIds: [previous] });
+    await job(iface, 'reader', 'echo "x=$MC_IN_X emit.x=$MC_IN_EMIT_X"', { prerequisiteIds: [previous] });
+    const id = await runDispatch(admin, await defs.dispatch(iface, false), { dataDate: '2026-06-02' });
+    const info = await ended(admin, id);
+    assert.equal(info.execution.state, 'succeeded');
+    const runs = byJob(info);
+    assert.deepEqual(await logLines(runs.get('reader')!.id), ['x=1 emit.x=1']);
+    const reader = await runDetail(runs.get('reader')!.id);
+    assert.deepEqual(reader.inputs?.byJob, { emit: { x: '1' } });
+    const quiet = await runDetail(runs.get('quiet_3')!.id);
+    assert.deepEqual(quiet.inputs?.byJob ?? {}, {});
+  });
+
   it('fails a run whose input param names an output no upstream run printed', async () => {
     const iface = await defs.interface('missing_input');
     const jobId = await job(iface, 'lonely', 'echo "never $1"', {

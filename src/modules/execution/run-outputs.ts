@@ -63,9 +63,19 @@ export function resolveInput(reference: string, inputs: RunInputs): string {
   return value;
 }
 
+/** A stored inputs column saying that nothing upstream of its run printed an output. */
+function storedEmpty(text: unknown): boolean {
+  if (text === null || text === undefined) return false;
+  const inputs = parseInputs(text);
+  return inputs.dropped === 0 && Object.keys(inputs.byJob).length === 0;
+}
+
 /**
  * The upstream runs of a run, nearest first: prerequisites inside the execution, the succeeded run
- * of an outside prerequisite job for the same data date (the newest), and theirs in turn.
+ * of an outside prerequisite job for the same data date (the newest), and theirs in turn. The walk
+ * does not go past a run whose stored inputs are empty: everything above it was collected when it
+ * was claimed, after all of it had ended, and had no outputs. A long chain of jobs that print
+ * nothing then costs one step per claim, not one per ancestor.
  */
 async function upstream(sql: Sql, runId: number): Promise<UpstreamRun[]> {
   const found: UpstreamRun[] = [];
@@ -92,7 +102,7 @@ async function upstream(sql: Sql, runId: number): Promise<UpstreamRun[]> {
     if (fresh.length === 0) break;
     fresh.forEach((id) => seen.add(id));
     const rows = await sql.rows<Record<string, unknown>>(
-      `SELECT id, job_name, outputs FROM job_run WHERE id IN (${placeholders(fresh.length)})`,
+      `SELECT id, job_name, outputs, inputs FROM job_run WHERE id IN (${placeholders(fresh.length)})`,
       fresh,
     );
     const level = rows
@@ -104,7 +114,7 @@ async function upstream(sql: Sql, runId: number): Promise<UpstreamRun[]> {
       }))
       .sort((a, b) => a.jobName.localeCompare(b.jobName) || a.id - b.id);
     found.push(...level);
-    frontier = fresh;
+    frontier = rows.filter((row) => !storedEmpty(row.inputs)).map((row) => toNumber(row.id));
   }
   return found;
 }
