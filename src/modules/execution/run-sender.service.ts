@@ -13,11 +13,15 @@ export interface Assignment {
 }
 
 /** job.run calls per HTTP request (a JSON-RPC batch; the node runs the elements one after the other). */
-const BATCH_SIZE = 50;
+const BATCH_SIZE = 100;
+/** Estimated request size per batch, well below the node's default 1 MiB body limit. */
+const BATCH_BYTES = 512 * 1024;
 const REFUSAL_COOLDOWN_MS = 1000;
 
 /**
- * Sends `job.run` for dispatched runs, batched per host, and settles what the nodes answer:
+ * Sends `job.run` for dispatched runs, batched per host with one request in flight per host (runs
+ * claimed while it is out go together in the next one, so a busy engine sends few large batches),
+ * and settles what the nodes answer:
  * a refusal (no slot, draining, connection refused) puts the run back in the queue for another
  * host, an invalid request fails it, anything uncertain leaves it dispatched (the same attempt is
  * sent again later; the node treats a repeat as a duplicate).
@@ -27,6 +31,9 @@ export class RunSenderService implements OnApplicationShutdown {
   private readonly logger = new Logger(RunSenderService.name);
   private readonly sends = new Set<Promise<void>>();
   private readonly cooldown = new Map<number, number>();
+  /** Per host: runs waiting for the request in flight to that host to come back. */
+  private readonly pending = new Map<number, Assignment[]>();
+  private readonly busy = new Set<number>();
 
   constructor(
     private readonly transactions: EngineTransactionsService,
@@ -44,10 +51,31 @@ export class RunSenderService implements OnApplicationShutdown {
 
   /** Sends in the background (tracked, so shutdown waits for it). */
   send(items: readonly Assignment[]): void {
-    const byHost = new Map<number, Assignment[]>();
-    for (const item of items) byHost.set(item.host.id, [...(byHost.get(item.host.id) ?? []), item]);
-    for (const group of byHost.values()) {
-      for (let i = 0; i < group.length; i += BATCH_SIZE) this.track(this.sendBatch(group.slice(i, i + BATCH_SIZE)));
+    for (const item of items) {
+      const queue = this.pending.get(item.host.id);
+      if (queue) queue.push(item);
+      else this.pending.set(item.host.id, [item]);
+    }
+    for (const hostId of new Set(items.map((item) => item.host.id))) {
+      if (!this.busy.has(hostId)) this.track(this.drain(hostId));
+    }
+  }
+
+  /** Sends a host's waiting runs, batch after batch, until none are left. */
+  private async drain(hostId: number): Promise<void> {
+    this.busy.add(hostId);
+    try {
+      for (;;) {
+        const queue = this.pending.get(hostId);
+        if (!queue || queue.length === 0) break;
+        const batch = queue.splice(0, batchLength(queue));
+        await this.sendBatch(batch).catch((error: Error) =>
+          this.logger.error(`job.run sending to ${batch[0].host.name} failed: ${error.message}`),
+        );
+      }
+    } finally {
+      this.pending.delete(hostId);
+      this.busy.delete(hostId);
     }
   }
 
@@ -123,4 +151,16 @@ export class RunSenderService implements OnApplicationShutdown {
       }
     });
   }
+}
+
+/** How many of the waiting runs go in the next request: up to BATCH_SIZE and about BATCH_BYTES, at least one. */
+function batchLength(queue: readonly Assignment[]): number {
+  let bytes = 0;
+  let count = 0;
+  for (const { run } of queue) {
+    bytes += 512 + run.command.length + run.params.length + run.inputs.length * 2;
+    if (count > 0 && (count >= BATCH_SIZE || bytes > BATCH_BYTES)) break;
+    count += 1;
+  }
+  return count;
 }
