@@ -9,7 +9,7 @@ import { DISPATCH_COLUMNS, mapDispatchRow } from './job-run-request.js';
 import { storeInputs } from './run-outputs.js';
 import { Router, type HostSlots, type RoutableRun } from './routing.js';
 import { RunSenderService, type Assignment } from './run-sender.service.js';
-import { SlotLedger } from './slot-ledger.js';
+import { SlotLedger, type SlotHolder } from './slot-ledger.js';
 import { lockRuns } from './run-row.js';
 import { ENGINE_ACTOR, type TransitionContext } from './transition-context.js';
 
@@ -72,10 +72,10 @@ export class DispatcherService implements OnApplicationShutdown {
   ) {
     this.ledger = new SlotLedger(db);
     hooks.onQueued = () => this.wake();
-    hooks.onFreed = (hostIds) => this.ledger.freed(hostIds);
+    hooks.onFreed = (freed) => this.ledger.freed(freed);
     hooks.beforeCommit = (ctx) => this.claimReady(ctx);
     hooks.onClaimed = (claimed) => {
-      for (const { host } of claimed) this.ledger.claimed(host.id, 1);
+      this.ledger.claimed(claimed.map(({ run, host }) => ({ runId: run.id, hostId: host.id })));
       this.sender.send(claimed);
     };
   }
@@ -127,32 +127,58 @@ export class DispatcherService implements OnApplicationShutdown {
     return candidates.length === limit || claimed < candidates.length ? claimed > 0 : false;
   }
 
-  /** Inside a callback's transaction: claims at once the runs it made ready. */
+  /**
+   * Inside a callback's transaction: claims at once the runs it made ready (the DAG hand-off), then
+   * refills the slots its ended runs freed from the queue, oldest first, so a busy queue moves on
+   * with each callback instead of waiting for a separate dispatch round and its own transaction.
+   */
   private async claimReady(ctx: TransitionContext): Promise<void> {
-    const ids = ctx.queuedRuns.map((run) => run.id);
-    if (ids.length === 0) return;
-    const placement = await this.placement(ctx.sql);
-    const candidates =
-      placement.capacity <= 0
-        ? []
-        : (
-            await ctx.sql.rows<Record<string, unknown>>(
-              `SELECT ${CANDIDATE_COLUMNS} FROM job_run WHERE id IN (${placeholders(ids.length)}) AND state = 'queued' ` +
-                'AND not_before <= ? ORDER BY id',
-              [...ids, ctx.now.getTime()],
+    const ids = ctx.queuedIds;
+    if (ids.length === 0 && ctx.freed.length === 0) return;
+    const placement = await this.placement(ctx.sql, ctx.freed);
+    let claimed = 0;
+    let left = false;
+    if (ids.length > 0) {
+      const candidates =
+        placement.capacity <= 0
+          ? []
+          : (
+              await ctx.sql.rows<Record<string, unknown>>(
+                `SELECT ${CANDIDATE_COLUMNS} FROM job_run WHERE id IN (${placeholders(ids.length)}) AND state = 'queued' ` +
+                  'AND not_before <= ? ORDER BY id',
+                [...ids, Date.now()], // due now (the transaction began a moment ago)
+              )
             )
-          )
-            .map(mapCandidate)
-            .filter((run) => !run.broadcast); // broadcast parents expand in a dispatch round
-    const claimed = candidates.length === 0 ? 0 : await this.placeAndClaim(ctx, candidates, placement);
-    // Whatever could not be placed here is left to a dispatch round.
-    ctx.queuedSome = claimed < ids.length;
+              .map(mapCandidate)
+              .filter((run) => !run.broadcast); // broadcast parents expand in a dispatch round
+      claimed = candidates.length === 0 ? 0 : await this.placeAndClaim(ctx, candidates, placement);
+      // Whatever could not be placed here is left to a dispatch round.
+      left = claimed < ids.length;
+    }
+    const room = placement.capacity - claimed;
+    if (ctx.freed.length > 0 && room > 0) {
+      const limit = Math.min(5000, room * 2 + 16);
+      const queued = (
+        await ctx.sql.rows<Record<string, unknown>>(
+          `SELECT ${CANDIDATE_COLUMNS} FROM job_run WHERE state = 'queued' AND not_before <= ? ORDER BY not_before, id LIMIT ?`,
+          [Date.now(), limit],
+        )
+      ).map(mapCandidate);
+      const plain = queued.filter((run) => !run.broadcast);
+      const refilled = plain.length === 0 ? 0 : await this.placeAndClaim(ctx, plain, { ...placement, capacity: room });
+      ctx.queueServed = true;
+      if (queued.length === limit || refilled < queued.length) left = true;
+    }
+    ctx.queuedSome = left;
   }
 
-  /** Hosts and free slots; inside a transaction (`sql` given) from what is already known. */
-  private async placement(sql?: Sql): Promise<Placement> {
+  /**
+   * Hosts and free slots; inside a transaction (`sql` given) from what is already known, counting
+   * the slots `freed` by runs ended in that transaction as free already.
+   */
+  private async placement(sql?: Sql, freed: readonly SlotHolder[] = []): Promise<Placement> {
     const hosts = sql ? this.hosts.cached() : await this.hosts.hosts();
-    const { used, inFlight } = await this.ledger.current(sql);
+    const { used, inFlight } = await this.ledger.current(sql, freed);
     const slots = this.slots(hosts, used);
     const free = slots.reduce((sum, host) => sum + (host.available ? Math.max(0, host.slots - host.used) : 0), 0);
     return { hosts, slots, capacity: Math.min(this.config.values.schedule.concurrency - inFlight, free) };
@@ -244,9 +270,11 @@ export class DispatcherService implements OnApplicationShutdown {
 
   private async runningPerJob(sql: Sql, runs: Candidate[]): Promise<Map<number, number>> {
     const jobIds = [...new Set(runs.map((run) => run.jobId))];
+    // The parent test sits in the count, not the WHERE: as a filter, SQLite would pick the
+    // (parent_run_id) index and walk every top-level run ever made.
     const rows = await sql.rows<{ job_id: unknown; n: unknown }>(
-      `SELECT job_id, COUNT(*) AS n FROM job_run WHERE job_id IN (${placeholders(jobIds.length)}) ` +
-        "AND state IN ('dispatched','running') AND parent_run_id IS NULL GROUP BY job_id",
+      'SELECT job_id, COUNT(CASE WHEN parent_run_id IS NULL THEN 1 END) AS n FROM job_run ' +
+        `WHERE job_id IN (${placeholders(jobIds.length)}) AND state IN ('dispatched','running') GROUP BY job_id`,
       jobIds,
     );
     return new Map(rows.map((row) => [toNumber(row.job_id), toNumber(row.n)]));

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Assignment } from './run-sender.service.js';
+import type { SlotHolder } from './slot-ledger.js';
 import type { TransitionContext } from './transition-context.js';
 
 /**
@@ -10,7 +11,7 @@ import type { TransitionContext } from './transition-context.js';
 @Injectable()
 export class EngineHooks {
   onQueued: () => void = () => undefined;
-  onFreed: (hostIds: readonly number[]) => void = () => undefined;
+  onFreed: (freed: readonly SlotHolder[]) => void = () => undefined;
   onAlerts: () => void = () => undefined;
   onClaimed: (claimed: readonly Assignment[]) => void = () => undefined;
   /** Last step inside every engine transaction (the dispatcher claims the runs it made ready). */
@@ -18,8 +19,8 @@ export class EngineHooks {
 
   afterCommit(ctx: TransitionContext): void {
     if (ctx.claimed.length > 0) this.onClaimed(ctx.claimed);
-    if (ctx.freedHosts.length > 0) this.onFreed(ctx.freedHosts);
-    if (ctx.queuedSome || ctx.freedHosts.length > 0) this.onQueued();
+    if (ctx.freed.length > 0) this.onFreed(ctx.freed);
+    if (ctx.queuedSome || (ctx.freed.length > 0 && !ctx.queueServed)) this.onQueued();
     if (ctx.alertsQueued) this.onAlerts();
   }
 }

@@ -120,12 +120,18 @@ export class ExecutionService extends ExecutionStarter {
     caller: ManualCaller | undefined,
   ): Promise<StartExecutionResult> {
     const { sql } = ctx;
-    const snapshot = new Snapshot(sql);
+    const snapshot = new Snapshot(sql, ctx.now.getTime());
     const existing = await snapshot.existing(request.dispatchId, request.scheduledAt);
     if (existing !== null) return { executionId: existing, created: false };
     const { executionId, runs } = await snapshot.create(request);
     if (runs === 0) await this.progress.endExecution(ctx, executionId, 'succeeded');
     ctx.queuedSome = true;
+    // The runs ready at once are claimed in this transaction when hosts have room (no dispatch round).
+    const ready = await sql.rows<{ id: unknown }>(
+      "SELECT id FROM job_run WHERE execution_id = ? AND state = 'queued' ORDER BY id",
+      [executionId],
+    );
+    ctx.queuedIds.push(...ready.map((row) => toNumber(row.id)));
     if (caller) {
       await this.audit.record(
         {

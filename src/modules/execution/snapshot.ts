@@ -99,7 +99,11 @@ interface PlannedRun {
 export class Snapshot {
   private readonly reader: DefinitionReader;
 
-  constructor(private readonly sql: Sql) {
+  /** `now`: the transaction's time, so the execution, its runs and their first transitions share one instant. */
+  constructor(
+    private readonly sql: Sql,
+    private readonly now: number = Date.now(),
+  ) {
     this.reader = new DefinitionReader(sql);
   }
 
@@ -131,7 +135,7 @@ export class Snapshot {
   }
 
   private async insertExecution(request: SnapshotRequest, interfaceName: string): Promise<number> {
-    const now = Date.now();
+    const now = this.now;
     return this.sql.insert(
       'INSERT INTO execution (dispatch_id, interface_id, interface_name, dispatch_name, scheduled_at, data_date, `trigger`, ' +
         "state, run_downstream, created_by, created_at, updated_at, failure_alerted) VALUES (?,?,?,?,?,?,?,'running',?,?,?,?,0)",
@@ -229,7 +233,7 @@ export class Snapshot {
     interfaces: Map<number, InterfaceDefinition>,
   ): Promise<void> {
     if (planned.length === 0) return;
-    const now = Date.now();
+    const now = this.now;
     const rows = planned.map((run) => {
       const iface = interfaces.get(run.job.interfaceId) ?? { name: '', retryCount: 0, retryIntervalSeconds: 0 };
       const fields = snapshotFields(run.job, iface, { dataDate, executionId });
@@ -305,7 +309,7 @@ export class Snapshot {
       ],
       dependencies,
     );
-    const at = Date.now();
+    const at = this.now;
     await this.sql.insertMany(
       'job_run_transition',
       ['run_id', 'execution_id', 'attempt', 'from_state', 'to_state', '`at`', 'actor', 'reason'],

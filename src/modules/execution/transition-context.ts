@@ -1,3 +1,4 @@
+import type { SlotHolder } from './slot-ledger.js';
 import { endedAttempt, recordEndedAttempts, type EndedAttempt } from '../dashboard/run-stat-rollup.js';
 import type { Sql, SqlValue } from './engine-db.js';
 import { isTerminal, type RunState } from './job-run.entity.js';
@@ -41,12 +42,14 @@ export class TransitionContext {
   readonly lockedExecutions = new Set<number>();
   /** Something became queued: the dispatcher should look. */
   queuedSome = false;
-  /** Runs that became queued in this transaction (claimed before the commit when a host is free). */
-  readonly queuedRuns: RunRow[] = [];
+  /** Ids of runs that became queued in this transaction (claimed before the commit when a host is free). */
+  readonly queuedIds: number[] = [];
   /** Runs claimed (dispatched) in this transaction: job.run goes out after the commit. */
   readonly claimed: Assignment[] = [];
-  /** Hosts of runs that left dispatched/running (one entry per freed slot). */
-  readonly freedHosts: number[] = [];
+  /** Runs that left dispatched/running, with the host whose slot they freed. */
+  readonly freed: SlotHolder[] = [];
+  /** The dispatcher refilled the freed slots from the queue in this transaction (no round needed for them). */
+  queueServed = false;
   /** Alert rows were written: the sender should look. */
   alertsQueued = false;
   /** Attempts ended here, added to the dashboard's daily rollup when the transitions are written. */
@@ -139,10 +142,10 @@ export class TransitionContext {
     });
     if (to === 'queued') {
       this.queuedSome = true;
-      this.queuedRuns.push(run);
+      this.queuedIds.push(run.id);
     }
     if ((from === 'dispatched' || from === 'running') && to !== 'running' && run.hostId !== null) {
-      this.freedHosts.push(run.hostId);
+      this.freed.push({ runId: run.id, hostId: run.hostId });
     }
     if (isTerminal(to)) {
       this.endedAttempts.push(endedAttempt(run, to, this.now, set));
