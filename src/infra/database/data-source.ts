@@ -6,6 +6,7 @@ import { entities } from './entities.js';
 import { mysqlMigrations } from './migrations/mysql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { SnakeNamingStrategy } from './naming.strategy.js';
+import { AUTO_CHECKPOINT_PAGES } from './sqlite-checkpointer.js';
 
 export type DatabaseType = 'sqlite' | 'mysql' | 'mariadb';
 
@@ -39,6 +40,8 @@ export function sqliteOptions(file: string, logging = false): DataSourceOptions 
       db.pragma('busy_timeout = 10000');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
+      // Checkpoints run in SqliteCheckpointer's worker; this is only the safety net.
+      db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
     },
   };
 }

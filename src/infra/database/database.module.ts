@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { createDataSource, dataSourceOptions } from './data-source.js';
 import { migrateWithLock } from './migrate.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { serializeSqliteTransactions } from './sqlite-transactions.js';
 
 @Module({})
@@ -25,6 +26,8 @@ export class DatabaseModule {
           },
         }),
       ],
+      providers: [SqliteCheckpointer],
+      exports: [SqliteCheckpointer],
     };
   }
 }
