@@ -61,6 +61,12 @@ export class DispatcherService implements OnApplicationShutdown {
   private pumping: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /**
+   * The last look at the queue found nothing due that this instance could not place. Until a run
+   * becomes queued here again, callbacks skip the refill query; runs queued by other instances or
+   * coming due later are picked up by the engine tick's round.
+   */
+  private queueEmpty = false;
 
   constructor(
     private readonly db: EngineDb,
@@ -71,7 +77,10 @@ export class DispatcherService implements OnApplicationShutdown {
     private readonly config: AppConfig,
   ) {
     this.ledger = new SlotLedger(db);
-    hooks.onQueued = () => this.wake();
+    hooks.onQueued = () => {
+      this.queueEmpty = false;
+      this.wake();
+    };
     hooks.onFreed = (freed) => this.ledger.freed(freed);
     hooks.beforeCommit = (ctx) => this.claimReady(ctx);
     hooks.onClaimed = (claimed) => {
@@ -120,10 +129,14 @@ export class DispatcherService implements OnApplicationShutdown {
         )
       ).map(mapCandidate),
     );
-    if (candidates.length === 0) return false;
+    if (candidates.length === 0) {
+      this.queueEmpty = true;
+      return false;
+    }
     const claimed = await this.transactions.run(async (ctx) =>
       this.placeAndClaim(ctx, await this.expandBroadcasts(ctx, candidates, placement), placement),
     );
+    this.queueEmpty = candidates.length < limit && claimed === candidates.length;
     return candidates.length === limit || claimed < candidates.length ? claimed > 0 : false;
   }
 
@@ -156,7 +169,8 @@ export class DispatcherService implements OnApplicationShutdown {
       left = claimed < ids.length;
     }
     const room = placement.capacity - claimed;
-    if (ctx.freed.length > 0 && room > 0) {
+    if (ctx.freed.length > 0 && room > 0 && this.queueEmpty) ctx.queueServed = true;
+    else if (ctx.freed.length > 0 && room > 0) {
       const limit = Math.min(5000, room * 2 + 16);
       const queued = (
         await ctx.sql.rows<Record<string, unknown>>(
@@ -168,6 +182,7 @@ export class DispatcherService implements OnApplicationShutdown {
       const refilled = plain.length === 0 ? 0 : await this.placeAndClaim(ctx, plain, { ...placement, capacity: room });
       ctx.queueServed = true;
       if (queued.length === limit || refilled < queued.length) left = true;
+      else this.queueEmpty = true;
     }
     ctx.queuedSome = left;
   }

@@ -14,14 +14,19 @@ export interface Assignment {
 
 /** job.run calls per HTTP request (a JSON-RPC batch; the node runs the elements one after the other). */
 const BATCH_SIZE = 100;
+/**
+ * job.run requests out at once per host: a claim is sent at once while fewer are out, and runs
+ * claimed while all are out go together in the next one, so a busy engine sends few large batches.
+ */
+const IN_FLIGHT_PER_HOST = 2;
 /** Estimated request size per batch, well below the node's default 1 MiB body limit. */
 const BATCH_BYTES = 512 * 1024;
 const REFUSAL_COOLDOWN_MS = 1000;
 
 /**
- * Sends `job.run` for dispatched runs, batched per host with one request in flight per host (runs
- * claimed while it is out go together in the next one, so a busy engine sends few large batches),
- * and settles what the nodes answer:
+ * Sends `job.run` for dispatched runs, batched per host with a few requests in flight per host (runs
+ * claimed while they are out go together in the next one, so a busy engine sends few large
+ * batches), and settles what the nodes answer:
  * a refusal (no slot, draining, connection refused) puts the run back in the queue for another
  * host, an invalid request fails it, anything uncertain leaves it dispatched (the same attempt is
  * sent again later; the node treats a repeat as a duplicate).
@@ -31,9 +36,10 @@ export class RunSenderService implements OnApplicationShutdown {
   private readonly logger = new Logger(RunSenderService.name);
   private readonly sends = new Set<Promise<void>>();
   private readonly cooldown = new Map<number, number>();
-  /** Per host: runs waiting for the request in flight to that host to come back. */
+  /** Per host: runs waiting for a request slot to that host. */
   private readonly pending = new Map<number, Assignment[]>();
-  private readonly busy = new Set<number>();
+  /** Per host: job.run requests out now. */
+  private readonly inFlight = new Map<number, number>();
 
   constructor(
     private readonly transactions: EngineTransactionsService,
@@ -56,26 +62,29 @@ export class RunSenderService implements OnApplicationShutdown {
       if (queue) queue.push(item);
       else this.pending.set(item.host.id, [item]);
     }
-    for (const hostId of new Set(items.map((item) => item.host.id))) {
-      if (!this.busy.has(hostId)) this.track(this.drain(hostId));
-    }
+    for (const hostId of new Set(items.map((item) => item.host.id))) this.pump(hostId);
   }
 
-  /** Sends a host's waiting runs, batch after batch, until none are left. */
-  private async drain(hostId: number): Promise<void> {
-    this.busy.add(hostId);
-    try {
-      for (;;) {
-        const queue = this.pending.get(hostId);
-        if (!queue || queue.length === 0) break;
-        const batch = queue.splice(0, batchLength(queue));
-        await this.sendBatch(batch).catch((error: Error) =>
-          this.logger.error(`job.run sending to ${batch[0].host.name} failed: ${error.message}`),
-        );
-      }
-    } finally {
-      this.pending.delete(hostId);
-      this.busy.delete(hostId);
+  /** Starts requests for a host's waiting runs while fewer than IN_FLIGHT_PER_HOST are out. */
+  private pump(hostId: number): void {
+    const queue = this.pending.get(hostId);
+    while (queue && queue.length > 0 && (this.inFlight.get(hostId) ?? 0) < IN_FLIGHT_PER_HOST) {
+      const batch = queue.splice(0, batchLength(queue));
+      this.inFlight.set(hostId, (this.inFlight.get(hostId) ?? 0) + 1);
+      this.track(
+        this.sendBatch(batch)
+          .catch((error: Error) =>
+            this.logger.error(`job.run sending to ${batch[0].host.name} failed: ${error.message}`),
+          )
+          .finally(() => {
+            this.inFlight.set(hostId, (this.inFlight.get(hostId) ?? 1) - 1);
+            if (queue.length > 0) this.pump(hostId);
+            else if (this.inFlight.get(hostId) === 0) {
+              this.inFlight.delete(hostId);
+              if (this.pending.get(hostId) === queue) this.pending.delete(hostId);
+            }
+          }),
+      );
     }
   }
 
