@@ -9,7 +9,7 @@
  *   fan-out/fan-in (total lag = wall time minus the critical path of the jobs' own durations; the
  *   fan-in must start exactly once).
  *
- * Prints `bench: <name> = <value> <unit>` lines. Tunables: BENCH_NOOP_JOBS (300), BENCH_NOOP_SLOTS (8),
+ * Prints `bench: <name> = <value> <unit>` lines. Tunables: BENCH_NOOP_JOBS (1000), BENCH_NOOP_SLOTS (8),
  * BENCH_ENGINE_ONLY (comma-separated parts; default noop-sqlite,noop-mariadb,batch,dag; also
  * batch-mariadb, dag-mariadb). The batch and DAG parts run on the embedded default (SQLite).
  */
@@ -22,7 +22,7 @@ import { startTestPortal, type TestDatabase, type TestPortal } from '../test/sup
 import { Definitions, startHostNodes } from '../test/integration/engine-fixtures.js';
 import type { TestExecNode } from '../test/support/exec-node.js';
 
-const NOOP_JOBS = Number(process.env.BENCH_NOOP_JOBS ?? 300);
+const NOOP_JOBS = Number(process.env.BENCH_NOOP_JOBS ?? 1000);
 const NOOP_SLOTS = Number(process.env.BENCH_NOOP_SLOTS ?? 8);
 
 function print(name: string, value: number, unit: string, digits = 2): void {

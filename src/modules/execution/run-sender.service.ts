@@ -18,7 +18,7 @@ const BATCH_SIZE = 100;
  * job.run requests out at once per host: a claim is sent at once while fewer are out, and runs
  * claimed while all are out go together in the next one, so a busy engine sends few large batches.
  */
-const IN_FLIGHT_PER_HOST = 2;
+const IN_FLIGHT_PER_HOST = 4;
 /** Estimated request size per batch, well below the node's default 1 MiB body limit. */
 const BATCH_BYTES = 512 * 1024;
 const REFUSAL_COOLDOWN_MS = 1000;
