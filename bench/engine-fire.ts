@@ -134,6 +134,7 @@ export async function runEngineFireBench(): Promise<void> {
           `2 exec nodes, MariaDB, ${LOCK} lock; ${duplicates} duplicated, ${notStarted} without a started job\n` +
           `engine-fire: ms after the scheduled instant (p50/p99): ${steps}\n`,
       );
+      if (notStarted > 0) await explainNotStarted(ds, dispatchIds, from, to);
       if (duplicates > 0) throw new Error(`${duplicates} fire times have more than one execution`);
       console.log(`bench: engine.${name}_p50${suffix} = ${percentile(latencies, 50)} ms`);
       console.log(`bench: engine.${name}_p99${suffix} = ${percentile(latencies, 99)} ms`);
@@ -168,3 +169,17 @@ async function everySecond(dataSource: DataSource, defs: Definitions, count: num
 
 if (process.argv[1] !== undefined && pathToFileURL(process.argv[1]).href === import.meta.url)
   await runEngineFireBench();
+
+/** Prints where the executions of the window whose job has not started stand (state and last transitions). */
+async function explainNotStarted(dataSource: DataSource, dispatchIds: number[], from: number, to: number) {
+  const rows = await dataSource.query<Record<string, unknown>[]>(
+    `SELECT e.id, e.state AS execution_state, e.scheduled_at, e.created_at, r.id AS run_id, r.state, r.host_id, r.error,
+            (SELECT GROUP_CONCAT(CONCAT(t.from_state, '>', t.to_state, '@', t.at - e.scheduled_at, ' ', t.reason) SEPARATOR '; ')
+               FROM job_run_transition t WHERE t.run_id = r.id) AS transitions
+       FROM execution e LEFT JOIN job_run r ON r.execution_id = e.id
+      WHERE e.dispatch_id IN (${dispatchIds.map(() => '?').join(',')}) AND e.scheduled_at >= ? AND e.scheduled_at < ?
+        AND r.started_at IS NULL`,
+    [...dispatchIds, from, to],
+  );
+  for (const row of rows) process.stderr.write(`engine-fire: not started: ${JSON.stringify(row)}\n`);
+}
