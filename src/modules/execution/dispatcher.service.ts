@@ -149,6 +149,8 @@ export class DispatcherService implements OnApplicationShutdown {
   private async claimReady(ctx: TransitionContext): Promise<void> {
     const ids = ctx.queuedIds;
     if (ids.length === 0 && ctx.freed.length === 0) return;
+    // A request for a round made by other work of the transaction (a broadcast expanded) stands.
+    const requested = ids.length === 0 && ctx.queuedSome;
     const placement = await this.placement(ctx.sql, ctx.freed);
     let claimed = 0;
     let left = false;
@@ -175,7 +177,7 @@ export class DispatcherService implements OnApplicationShutdown {
     // commit: a refill would hold it longer, and a separate dispatch round does the same work
     // without it.
     if (this.db.dialect !== 'sqlite' || ctx.freed.length === 0 || room <= 0) {
-      ctx.queuedSome = left;
+      ctx.queuedSome = left || requested;
       return;
     }
     if (this.queueEmpty) ctx.queueServed = true;
@@ -193,7 +195,7 @@ export class DispatcherService implements OnApplicationShutdown {
       if (queued.length === limit || refilled < queued.length) left = true;
       else this.queueEmpty = true;
     }
-    ctx.queuedSome = left;
+    ctx.queuedSome = left || requested;
   }
 
   /**
