@@ -40,6 +40,18 @@ function mapCandidate(row: Record<string, unknown>): Candidate {
   };
 }
 
+/** Queued runs read for `capacity` free slots: more than fit, since some may have to wait (tags, limits). */
+const queueLimit = (capacity: number) => Math.min(5000, capacity * 2 + 16);
+
+/** The oldest queued runs that are due, in dispatch order. */
+async function dueQueued(sql: Sql, limit: number): Promise<Candidate[]> {
+  const rows = await sql.rows<Record<string, unknown>>(
+    `SELECT ${CANDIDATE_COLUMNS} FROM job_run WHERE state = 'queued' AND not_before <= ? ORDER BY not_before, id LIMIT ?`,
+    [Date.now(), limit],
+  );
+  return rows.map(mapCandidate);
+}
+
 interface Placement {
   hosts: EngineHost[];
   slots: HostSlots[];
@@ -120,15 +132,8 @@ export class DispatcherService implements OnApplicationShutdown {
   private async round(): Promise<boolean> {
     const placement = await this.placement();
     if (placement.capacity <= 0) return false;
-    const limit = Math.min(5000, placement.capacity * 2 + 16);
-    const candidates = await this.db.read(async (sql) =>
-      (
-        await sql.rows<Record<string, unknown>>(
-          `SELECT ${CANDIDATE_COLUMNS} FROM job_run WHERE state = 'queued' AND not_before <= ? ORDER BY not_before, id LIMIT ?`,
-          [Date.now(), limit],
-        )
-      ).map(mapCandidate),
-    );
+    const limit = queueLimit(placement.capacity);
+    const candidates = await this.db.read((sql) => dueQueued(sql, limit));
     if (candidates.length === 0) {
       this.queueEmpty = true;
       return false;
@@ -182,13 +187,8 @@ export class DispatcherService implements OnApplicationShutdown {
     }
     if (this.queueEmpty) ctx.queueServed = true;
     else {
-      const limit = Math.min(5000, room * 2 + 16);
-      const queued = (
-        await ctx.sql.rows<Record<string, unknown>>(
-          `SELECT ${CANDIDATE_COLUMNS} FROM job_run WHERE state = 'queued' AND not_before <= ? ORDER BY not_before, id LIMIT ?`,
-          [Date.now(), limit],
-        )
-      ).map(mapCandidate);
+      const limit = queueLimit(room);
+      const queued = await dueQueued(ctx.sql, limit);
       const plain = queued.filter((run) => !run.broadcast);
       const refilled = plain.length === 0 ? 0 : await this.placeAndClaim(ctx, plain, { ...placement, capacity: room });
       ctx.queueServed = true;

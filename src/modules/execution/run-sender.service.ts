@@ -14,11 +14,6 @@ export interface Assignment {
 
 /** job.run calls per HTTP request (a JSON-RPC batch; the node runs the elements one after the other). */
 const BATCH_SIZE = 100;
-/**
- * job.run requests out at once per host: a claim is sent at once while fewer are out, and runs
- * claimed while all are out go together in the next one, so a busy engine sends few large batches.
- */
-const IN_FLIGHT_PER_HOST = 4;
 /** Estimated request size per batch, well below the node's default 1 MiB body limit. */
 const BATCH_BYTES = 512 * 1024;
 const REFUSAL_COOLDOWN_MS = 1000;
@@ -65,10 +60,13 @@ export class RunSenderService implements OnApplicationShutdown {
     for (const hostId of new Set(items.map((item) => item.host.id))) this.pump(hostId);
   }
 
-  /** Starts requests for a host's waiting runs while fewer than IN_FLIGHT_PER_HOST are out. */
+  /**
+   * Starts requests for a host's waiting runs while fewer than the host's request limit are out;
+   * runs wait here rather than in NodeClientsService's line, so they join the next batch.
+   */
   private pump(hostId: number): void {
     const queue = this.pending.get(hostId);
-    while (queue && queue.length > 0 && (this.inFlight.get(hostId) ?? 0) < IN_FLIGHT_PER_HOST) {
+    while (queue && queue.length > 0 && (this.inFlight.get(hostId) ?? 0) < NodeClientsService.PER_HOST) {
       const batch = queue.splice(0, batchLength(queue));
       this.inFlight.set(hostId, (this.inFlight.get(hostId) ?? 0) + 1);
       this.track(
