@@ -3,7 +3,7 @@ import { DependencyRelease } from './dependency-release.js';
 import { toNumber, type Sql, type SqlValue } from './engine-db.js';
 import type { EngineHost } from './host-registry.service.js';
 import { JobRunEntity } from './job-run.entity.js';
-import { lockRuns, lockRunsWhere, type RunRow } from './run-row.js';
+import { FRESH_ATTEMPT, lockRuns, lockRunsWhere, type RunRow } from './run-row.js';
 import { newNodeRunId } from './snapshot.js';
 import { ENGINE_ACTOR, type TransitionContext } from './transition-context.js';
 
@@ -13,32 +13,21 @@ const OPEN = new Set(['queued', 'dispatched', 'running']);
 /** What a child does not inherit from its parent row (the rest of the snapshot is copied as it is). */
 function childValues(parent: RunRow, host: EngineHost, state: 'queued' | 'waiting', now: number) {
   const values: Record<string, SqlValue> = {
+    ...FRESH_ATTEMPT,
     node_run_id: newNodeRunId(),
     job_name: `${parent.jobName} @ ${host.name}`.slice(0, 128),
     state,
     attempt: 1,
-    retries_used: 0,
     waiting_on: 0,
     gated: 0,
     not_before: now,
     target_host_id: host.id,
-    host_id: null,
-    avoid_host_id: null,
-    pid: null,
-    exit_code: null,
-    exit_signal: null,
-    error: null,
-    tail: null,
-    warned: 0,
     late_alerted_attempt: 0,
     broadcast_spec: null,
     parent_run_id: parent.id,
     parent_attempt: parent.attempt,
     budget_exceeded: 0,
     created_at: now,
-    dispatched_at: null,
-    started_at: null,
-    finished_at: null,
     updated_at: now,
   };
   return values;

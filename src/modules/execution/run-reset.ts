@@ -5,30 +5,11 @@ import type { RunState } from './job-run.entity.js';
 import { edgeHolds, skipReason, type EdgeRule } from './edge-condition.js';
 import { EDGE_COLUMNS, mapEdge } from './edge-release.js';
 import { parseOutputs } from './run-outputs.js';
-import { lockRuns, type RunRow } from './run-row.js';
+import { FRESH_ATTEMPT, lockRuns, type RunRow } from './run-row.js';
 import { snapshotFields } from './snapshot.js';
 import type { TransitionContext } from './transition-context.js';
 
 const BAD_STATES = new Set<RunState>(['failed', 'timed_out', 'killed', 'lost', 'skipped']);
-
-/** What a new attempt starts from. */
-const FRESH_ATTEMPT = {
-  retries_used: 0,
-  host_id: null,
-  avoid_host_id: null,
-  pid: null,
-  exit_code: null,
-  exit_signal: null,
-  error: null,
-  tail: null,
-  outputs: null,
-  inputs: null,
-  branch_skipped: 0,
-  warned: 0,
-  dispatched_at: null,
-  started_at: null,
-  finished_at: null,
-};
 
 interface ShapeRun {
   state: RunState;

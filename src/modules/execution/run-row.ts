@@ -28,6 +28,25 @@ export interface RunRow {
   broadcastSpec: string | null;
 }
 
+/** What a new attempt starts from (a rerun, or a broadcast child). */
+export const FRESH_ATTEMPT = {
+  retries_used: 0,
+  host_id: null,
+  avoid_host_id: null,
+  pid: null,
+  exit_code: null,
+  exit_signal: null,
+  error: null,
+  tail: null,
+  outputs: null,
+  inputs: null,
+  branch_skipped: 0,
+  warned: 0,
+  dispatched_at: null,
+  started_at: null,
+  finished_at: null,
+};
+
 export const RUN_COLUMNS =
   'id, execution_id, node_run_id, data_date, interface_id, interface_name, job_id, job_name, state, attempt, ' +
   'retries_used, retry_count, retry_interval_seconds, retry_backoff_percent, retry_lost, host_id, waiting_on, gated, ' +
