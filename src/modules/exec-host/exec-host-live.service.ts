@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../../common/auth/permissions.js';
-import { AppException } from '../../common/http/app.exception.js';
-import { ExecNodeClient, ExecNodeError, type DrainResult } from '../../infra/rpc/exec-node.client.js';
+import { ExecNodeClient, type DrainResult } from '../../infra/rpc/exec-node.client.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DispatcherService } from '../execution/dispatcher.service.js';
 import { EngineDb, toDateOrNull, toNumber } from '../execution/engine-db.js';
 import { HostRegistryService } from '../execution/host-registry.service.js';
 import type { HostState } from './exec-host.entity.js';
 import { ExecHostService } from './exec-host.service.js';
+import { callNode } from './node-action.js';
 import type { ExecHostView } from './exec-host.view.js';
 
 const DRAIN_TIMEOUT_MS = 5_000;
@@ -85,23 +85,10 @@ export class ExecHostLiveService {
     const target = await this.hosts.target(id);
     const action = draining ? 'drain' : 'undrain';
     const client = new ExecNodeClient(target, { timeoutMs: DRAIN_TIMEOUT_MS });
-    let result: DrainResult;
-    try {
-      result = draining ? await client.drain() : await client.undrain();
-    } catch (error) {
-      if (!(error instanceof ExecNodeError)) throw error;
-      const detail = { ok: false, reason: error.kind, error: error.message };
-      await this.audit.record({
-        actor,
-        action,
-        targetType: 'exec_host',
-        targetId: id,
-        targetName: target.name,
-        detail,
-        ip,
-      });
-      throw new AppException('UNAVAILABLE', error.message, { reason: error.kind });
-    }
+    const result: DrainResult = await callNode(
+      { audit: this.audit, actor, action, host: { id, name: target.name }, ip },
+      () => (draining ? client.drain() : client.undrain()),
+    );
     const state: HostState = result.draining ? 'draining' : 'online';
     const now = new Date();
     await this.db.transaction(async (sql) => {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../../common/auth/permissions.js';
-import { AppException } from '../../common/http/app.exception.js';
-import { ExecNodeClient, ExecNodeError, type HostInfo } from '../../infra/rpc/exec-node.client.js';
+import { ExecNodeClient, type HostInfo } from '../../infra/rpc/exec-node.client.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ExecHostStatusEntity } from './exec-host.entity.js';
 import { ExecHostService } from './exec-host.service.js';
+import { callNode } from './node-action.js';
 import type { ExecHostView } from './exec-host.view.js';
 
 export const PROBE_TIMEOUT_MS = 5_000;
@@ -28,23 +28,10 @@ export class ExecHostProbeService {
   async test(id: number, actor: Principal, ip = ''): Promise<ProbeResult> {
     const target = await this.hostsService.target(id);
     const client = new ExecNodeClient(target, { timeoutMs: PROBE_TIMEOUT_MS });
-    let info: HostInfo;
-    try {
-      info = await client.hostInfo();
-    } catch (error) {
-      if (!(error instanceof ExecNodeError)) throw error;
-      const detail = { ok: false, reason: error.kind, error: error.message };
-      await this.audit.record({
-        actor,
-        action: 'test',
-        targetType: 'exec_host',
-        targetId: id,
-        targetName: target.name,
-        detail,
-        ip,
-      });
-      throw new AppException('UNAVAILABLE', error.message, { reason: error.kind });
-    }
+    const info: HostInfo = await callNode(
+      { audit: this.audit, actor, action: 'test', host: { id, name: target.name }, ip },
+      () => client.hostInfo(),
+    );
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(ExecHostStatusEntity).upsert(
         {
