@@ -18,7 +18,17 @@ export interface PortalResponse {
 /** Network, HTTP status or protocol failure: the whole request is retried later. */
 export class PortalTransportError extends Error {}
 
+/** A reset on a reused keep-alive socket: most likely closed by the portal while idle. */
+class StaleSocketError extends PortalTransportError {}
+
 const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Idle keep-alive sockets close after this long, or one second before the portal's announced
+ * `Keep-Alive: timeout=` (5 s by default), whichever is sooner: node's agent honours the hint only
+ * when it has a timeout of its own, and a socket reused just as the portal closed it fails.
+ */
+const IDLE_SOCKET_MS = 30_000;
 
 /**
  * Sends JSON-RPC 2.0 batches to `<portalUrl>/rpc/node` with the portal bearer token. Plain node:http
@@ -34,10 +44,8 @@ export class PortalClient {
     private readonly token: string,
   ) {
     this.url = new URL(`${portalUrl}/rpc/node`);
-    this.agent =
-      this.url.protocol === 'https:'
-        ? new HttpsAgent({ keepAlive: true, maxSockets: 2 })
-        : new Agent({ keepAlive: true, maxSockets: 2 });
+    const options = { keepAlive: true, maxSockets: 2, timeout: IDLE_SOCKET_MS };
+    this.agent = this.url.protocol === 'https:' ? new HttpsAgent(options) : new Agent(options);
   }
 
   /** Sends the requests as one batch; returns one entry per request id the portal answered. */
@@ -56,12 +64,28 @@ export class PortalClient {
     this.agent.destroy();
   }
 
-  private post(body: string, signal?: AbortSignal): Promise<{ status: number; text: string }> {
+  /**
+   * One POST; a reset on a reused keep-alive socket (closed by the portal while idle) is sent once
+   * more on a fresh connection. Safe: the portal drops events it already has (run, attempt, seq).
+   */
+  private async post(body: string, signal?: AbortSignal): Promise<{ status: number; text: string }> {
     const payload = Buffer.from(body, 'utf8');
+    try {
+      return await this.postOnce(payload, signal);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) throw error;
+      return this.postOnce(payload, signal);
+    }
+  }
+
+  private postOnce(payload: Buffer, signal?: AbortSignal): Promise<{ status: number; text: string }> {
     const send = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const fail = (error: Error): void =>
-        reject(new PortalTransportError(`portal unreachable: ${describeError(error)}`));
+      const fail = (error: NodeJS.ErrnoException): void => {
+        const message = `portal unreachable: ${describeError(error)}`;
+        const stale = request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+        reject(stale ? new StaleSocketError(message) : new PortalTransportError(message));
+      };
       const request = send(this.url, {
         method: 'POST',
         agent: this.agent,

@@ -5,6 +5,14 @@ import { ExecNodeError, rpcError, type ExecNodeTarget, type JobRunParams } from 
 const TIMEOUT_MS = 30_000;
 
 /**
+ * Idle keep-alive sockets are closed after this long, or one second before the node's announced
+ * `Keep-Alive: timeout=` (5 s for exec nodes), whichever is sooner. Node's agent honours that hint
+ * only when it has a timeout of its own; without one an idle socket was reused just as the node
+ * closed it, and the whole batch failed with ECONNRESET.
+ */
+const IDLE_SOCKET_MS = 30_000;
+
+/**
  * Many `job.run` calls in one JSON-RPC 2.0 batch (one HTTP exchange instead of one per run, on
  * both sides), over node:http with keep-alive. Each element resolves to the node's result or to the
  * same ExecNodeError subclasses the portal's ExecNodeClient uses, so callers classify them alike.
@@ -15,7 +23,8 @@ export class JobRunBatchClient {
 
   constructor(private readonly target: ExecNodeTarget) {
     this.url = new URL(`${target.address.replace(/\/+$/, '')}/rpc`);
-    this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new Agent({ keepAlive: true });
+    const options = { keepAlive: true, timeout: IDLE_SOCKET_MS };
+    this.agent = this.url.protocol === 'https:' ? new HttpsAgent(options) : new Agent(options);
   }
 
   /** One entry per call: the node's result, or an ExecNodeError. */
@@ -68,8 +77,22 @@ export class JobRunBatchClient {
     });
   }
 
-  private post(body: string): Promise<{ status: number; text: string }> {
+  /**
+   * One POST. A request that fails with a reset on a reused keep-alive socket (the node closed it
+   * while it sat idle) is sent once more on a fresh connection: safe, the node treats a repeated
+   * `job.run` (same run and attempt) as a duplicate.
+   */
+  private async post(body: string): Promise<{ status: number; text: string }> {
     const payload = Buffer.from(body);
+    try {
+      return await this.postOnce(payload);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) throw error;
+      return this.postOnce(payload);
+    }
+  }
+
+  private postOnce(payload: Buffer): Promise<{ status: number; text: string }> {
     const send = this.url.protocol === 'https:' ? httpsRequest : request;
     return new Promise((resolve, reject) => {
       const req = send(this.url, {
@@ -87,16 +110,12 @@ export class JobRunBatchClient {
           new ExecNodeError('timeout', `the exec node at ${this.url.href} did not answer within ${TIMEOUT_MS} ms`),
         ),
       );
-      req.on('error', (error: NodeJS.ErrnoException) =>
-        reject(
-          error instanceof ExecNodeError
-            ? error
-            : new ExecNodeError(
-                'unreachable',
-                `cannot reach the exec node at ${this.url.href} (${error.code ?? error.message})`,
-              ),
-        ),
-      );
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (error instanceof ExecNodeError) return reject(error);
+        const message = `cannot reach the exec node at ${this.url.href} (${error.code ?? error.message})`;
+        const stale = req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+        reject(stale ? new StaleSocketError('unreachable', message) : new ExecNodeError('unreachable', message));
+      });
       req.on('response', (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -109,3 +128,6 @@ export class JobRunBatchClient {
     });
   }
 }
+
+/** A reset on a reused keep-alive socket: most likely closed by the node while idle; a resend is safe either way. */
+class StaleSocketError extends ExecNodeError {}
