@@ -15,25 +15,43 @@ interface RpcAnswer {
   error?: { code: number; message: string };
 }
 
-/** A stand-in exec node that accepts every job.run, so the test can play the node's callbacks itself. */
-function fakeNode(): Promise<{ server: Server; url: string; accepted: { runId: string; attempt: number }[] }> {
+/**
+ * A stand-in exec node that accepts every job.run (batches) and job.kill (single requests), so the
+ * test can play the node's callbacks itself.
+ */
+function fakeNode(): Promise<{
+  server: Server;
+  url: string;
+  accepted: { runId: string; attempt: number }[];
+  kills: { runId: string; attempt: number }[];
+}> {
   const accepted: { runId: string; attempt: number }[] = [];
+  const kills: { runId: string; attempt: number }[] = [];
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      const calls = JSON.parse(body) as { id: number; params: { runId: string; attempt: number } }[];
-      accepted.push(...calls.map((call) => ({ runId: call.params.runId, attempt: call.params.attempt })));
       response.setHeader('content-type', 'application/json');
+      const parsed = JSON.parse(body) as
+        | { id: number; method: string; params: { runId: string; attempt: number } }
+        | { id: number; method: string; params: { runId: string; attempt: number } }[];
+      if (!Array.isArray(parsed)) {
+        if (parsed.method === 'job.kill') kills.push({ runId: parsed.params.runId, attempt: parsed.params.attempt });
+        response.end(
+          JSON.stringify({ jsonrpc: '2.0', id: parsed.id, result: { state: 'succeeded', stopping: false } }),
+        );
+        return;
+      }
+      accepted.push(...parsed.map((call) => ({ runId: call.params.runId, attempt: call.params.attempt })));
       response.end(
-        JSON.stringify(calls.map((call) => ({ jsonrpc: '2.0', id: call.id, result: { state: 'running' } }))),
+        JSON.stringify(parsed.map((call) => ({ jsonrpc: '2.0', id: call.id, result: { state: 'running' } }))),
       );
     });
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
-      resolve({ server, url: `http://127.0.0.1:${port}`, accepted });
+      resolve({ server, url: `http://127.0.0.1:${port}`, accepted, kills });
     }),
   );
 }
@@ -185,5 +203,44 @@ describe(`exec node callbacks on POST /rpc/node (${testDatabase()})`, () => {
       }),
     ]);
     assert.equal((await ended(admin, executionId)).execution.state, 'succeeded');
+  });
+  it('stops a process of a replaced attempt but not one whose end overtook the heartbeat listing it', async () => {
+    const iface = await defs.interface('listing');
+    const jobId = await defs.job(iface, 'listed', 'true', { retryCount: 1, retryIntervalSeconds: 0 });
+    const sentBefore = node.accepted.length;
+    const started = await admin.api('POST', `/api/jobs/${jobId}/run`, { dataDate: '2026-07-02' });
+    const executionId = started.json<{ data: { executionId: number } }>().data.executionId;
+    const { runId } = await waitFor('job.run at the fake node', 10_000, () =>
+      Promise.resolve(node.accepted.slice(sentBefore)[0] ?? null),
+    );
+    const now = new Date().toISOString();
+    const finished = (seq: number, attempt: number, state: string) =>
+      event(30 + seq, 'run.finished', {
+        runId,
+        attempt,
+        seq,
+        state,
+        exitCode: state === 'succeeded' ? 0 : 1,
+        signal: null,
+        error: state === 'succeeded' ? null : 'exit code 1',
+        startedAt: now,
+        finishedAt: now,
+        logBytes: 0,
+        truncated: false,
+        tail: [],
+      });
+    await call([finished(1, 1, 'failed')]);
+    await waitFor('the retry at the fake node', 10_000, () =>
+      Promise.resolve(node.accepted.find((run) => run.runId === runId && run.attempt === 2)),
+    );
+    await call([finished(2, 2, 'succeeded')]);
+    assert.equal((await ended(admin, executionId)).execution.state, 'succeeded');
+    // The node's list was taken before its report of attempt 2's end reached the portal.
+    const heartbeat = (runs: { runId: string; attempt: number; state: string }[]) =>
+      call([{ jsonrpc: '2.0', id: 40, method: 'node.heartbeat', params: { nodeName: 'fake', host: {}, runs } }]);
+    await heartbeat([{ runId, attempt: 2, state: 'running' }]);
+    assert.deepEqual(node.kills, [], 'an end reported a moment ago is not contradicted by an older list');
+    await heartbeat([{ runId, attempt: 1, state: 'running' }]);
+    assert.deepEqual(node.kills, [{ runId, attempt: 1 }], 'a process of the replaced attempt is stopped');
   });
 });

@@ -19,6 +19,8 @@ export interface HeldRun {
 
 /** A run dispatched this recently may not show in a node's run list yet (job.run still in flight). */
 const IN_FLIGHT_GRACE_MS = 15_000;
+/** How much older than its arrival a node's run list may be (it races the node's own run reports). */
+const LISTING_SKEW_MS = 5_000;
 
 /**
  * Keeps the portal's view of dispatched/running runs in line with the exec nodes: from the run lists
@@ -48,19 +50,21 @@ export class NodeReconcileService {
         !keys.has(`${run.nodeRunId}#${run.attempt}`) && (run.dispatchedAt ?? 0) < at.getTime() - IN_FLIGHT_GRACE_MS,
     );
     await this.settleMissing(host, missing, 'not in the exec node run list');
-    await this.stopOutdated(host, held);
+    await this.stopOutdated(host, held, at);
   }
 
   /**
    * Processes the node still runs for an attempt the portal has ended or replaced (a host back after
-   * its runs were marked lost and retried elsewhere, a kill that could not reach it): stop them.
+   * its runs were marked lost and retried elsewhere, a kill that could not reach it): stop them. A
+   * run that ended within LISTING_SKEW_MS of the listing is left for the next heartbeat: the node's
+   * list was taken before its own report of that end overtook the heartbeat.
    */
-  async stopOutdated(host: EngineHost, held: readonly HeldRun[]): Promise<void> {
+  async stopOutdated(host: EngineHost, held: readonly HeldRun[], at: Date): Promise<void> {
     const running = held.filter((run) => run.state === 'accepted' || run.state === 'running');
     if (running.length === 0) return;
     const rows = await this.db.read((sql) =>
-      sql.rows<{ node_run_id: string; attempt: unknown; state: string }>(
-        `SELECT node_run_id, attempt, state FROM job_run WHERE node_run_id IN (${placeholders(running.length)})`,
+      sql.rows<{ node_run_id: string; attempt: unknown; state: string; finished_at: unknown }>(
+        `SELECT node_run_id, attempt, state, finished_at FROM job_run WHERE node_run_id IN (${placeholders(running.length)})`,
         running.map((run) => run.runId),
       ),
     );
@@ -68,8 +72,11 @@ export class NodeReconcileService {
     for (const run of running) {
       const row = current.get(run.runId);
       if (!row) continue;
+      const sameAttempt = toNumber(row.attempt) === run.attempt;
       const ended = !['dispatched', 'running'].includes(row.state);
-      if (toNumber(row.attempt) === run.attempt && !ended) continue;
+      if (sameAttempt && !ended) continue;
+      const justEnded = row.finished_at !== null && toNumber(row.finished_at) >= at.getTime() - LISTING_SKEW_MS;
+      if (sameAttempt && justEnded) continue;
       this.logger.warn(`stopping ${run.runId}#${run.attempt} on ${host.name}: no longer the run's current attempt`);
       await this.killOnNode(host, run.runId, run.attempt);
     }
