@@ -3,7 +3,8 @@
  *
  * - no-op throughput (fire → exec node → recorded) on SQLite and MariaDB against a bare
  *   child_process.spawn loop with the same concurrency, measured in the same run;
- * - 1,000 `sleep 1` jobs over 500 slots, three times (slowest batch; ideal 2.0 s);
+ * - 1,000 `sleep 1` jobs over 500 slots, three times (slowest batch; ideal 2.0 s), each round followed
+ *   by the same sleeps spawned by two bare loops of 250 at a time: this machine's floor, same run;
  * - DAG hand-off: 4 chains of 250 no-op jobs (edge latency = a job's start minus its
  *   prerequisite's finish, as the nodes report them; also one chain of 100 alone) and a 1→998→1
  *   fan-out/fan-in (total lag = wall time minus the critical path of the jobs' own durations; the
@@ -111,26 +112,35 @@ async function fire(engine: Engine, interfaceId: number, dataDate: string): Prom
   }
 }
 
-/** The baseline: `true` spawned N times at a fixed concurrency by a bare node process (no portal loaded). */
+/**
+ * The baseline: a command spawned N times at a fixed concurrency by a bare node process (no portal
+ * loaded, output ignored); prints the rate per second and the wall time in ms.
+ */
 const SPAWN_LOOP = `
 import { spawn } from 'node:child_process';
-const [total, concurrency] = process.argv.slice(1).map(Number);
+const [total, concurrency] = process.argv.slice(1, 3).map(Number);
+const [command, ...args] = process.argv.slice(3);
 const once = () => new Promise((resolve, reject) => {
-  const child = spawn('true', [], { stdio: 'ignore', detached: true });
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
   child.once('error', reject);
   child.once('close', resolve);
 });
 let next = 0;
 const started = performance.now();
 await Promise.all(Array.from({ length: concurrency }, async () => { while (next++ < total) await once(); }));
-console.log((total / (performance.now() - started)) * 1000);
+const ms = performance.now() - started;
+console.log(JSON.stringify({ perSecond: (total / ms) * 1000, ms }));
 `;
 
-function spawnLoop(total: number, concurrency: number): Promise<number> {
+function spawnLoop(
+  total: number,
+  concurrency: number,
+  argv: string[] = ['true'],
+): Promise<{ perSecond: number; ms: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--input-type=module', '-e', SPAWN_LOOP, String(total), String(concurrency)],
+      ['--input-type=module', '-e', SPAWN_LOOP, String(total), String(concurrency), ...argv],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -139,7 +149,9 @@ function spawnLoop(total: number, concurrency: number): Promise<number> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
     child.once('close', (code) =>
-      code === 0 ? resolve(Number(output.trim())) : reject(new Error(`spawn loop exited ${code}`)),
+      code === 0
+        ? resolve(JSON.parse(output) as { perSecond: number; ms: number })
+        : reject(new Error(`spawn loop exited ${code}`)),
     );
   });
 }
@@ -152,7 +164,7 @@ async function noopThroughput(database: TestDatabase): Promise<void> {
     await fire(engine, iface, '2026-01-01'); // warm-up
     const { ms } = await fire(engine, iface, '2026-01-02');
     const perSecond = (NOOP_JOBS / ms) * 1000;
-    const spawnPerSecond = await spawnLoop(NOOP_JOBS, NOOP_SLOTS);
+    const spawnPerSecond = (await spawnLoop(NOOP_JOBS, NOOP_SLOTS)).perSecond;
     const label = database === 'mysql' ? 'mariadb' : 'sqlite';
     print(`engine.noop_jobs_per_s_${label}`, perSecond, 'jobs/s', 1);
     print(`engine.spawn_jobs_per_s_${label}`, spawnPerSecond, 'jobs/s', 1);
@@ -162,19 +174,29 @@ async function noopThroughput(database: TestDatabase): Promise<void> {
   }
 }
 
+/**
+ * 1,000 `sleep 1` over 500 slots on two nodes, three rounds. Its floor on this machine is measured in
+ * the same run: the same 1,000 sleeps spawned by two bare loops of 250 at a time (as the two nodes
+ * hold them), without a portal, a journal or captured output.
+ */
 async function batch(database: TestDatabase): Promise<void> {
   const engine = await startEngine(database, 2, 250);
   try {
     const iface = await engine.defs.interface('batch');
     await seedJobs(engine.defs, iface, 1000, { type: 'argv', text: 'sleep 1' });
     const times: number[] = [];
-    for (let round = 1; round <= 3; round++) times.push((await fire(engine, iface, `2026-02-0${round}`)).ms / 1000);
+    const floors: number[] = [];
+    for (let round = 1; round <= 3; round++) {
+      times.push((await fire(engine, iface, `2026-02-0${round}`)).ms / 1000);
+      const loops = await Promise.all([0, 1].map(() => spawnLoop(500, 250, ['sleep', '1'])));
+      floors.push(Math.max(...loops.map((loop) => loop.ms)) / 1000);
+    }
     console.log(`# batch rounds: ${times.map((t) => t.toFixed(2)).join(', ')} s`);
-    print(
-      database === 'mysql' ? 'engine.batch_1000_sleep1_mariadb' : 'engine.batch_1000_sleep1',
-      Math.max(...times),
-      's',
-    );
+    console.log(`# bare spawn batches: ${floors.map((t) => t.toFixed(2)).join(', ')} s`);
+    const suffix = database === 'mysql' ? '_mariadb' : '';
+    print(`engine.batch_1000_sleep1${suffix}`, Math.max(...times), 's');
+    print(`engine.batch_1000_sleep1_spawn${suffix}`, Math.max(...floors), 's');
+    print(`engine.batch_vs_spawn${suffix}`, Math.max(...times) / Math.max(...floors), 'x', 3);
   } finally {
     await engine.close();
   }
