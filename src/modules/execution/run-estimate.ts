@@ -105,29 +105,30 @@ export function successDurations(
 
 /**
  * Adds succeeded runs' durations to their jobs' statistics, inside the transaction that settles
- * them (rows locked on MySQL; a concurrent first insert is caught by INSERT IGNORE and re-read).
+ * them: one upsert whose update is nextStat() in SQL. Rows apply in order (a job twice in one batch
+ * learns twice), in job id order so concurrent transactions lock the rows alike.
  */
 export async function recordDurations(sql: Sql, runs: readonly { jobId: number; ms: number }[]): Promise<void> {
   const ordered = [...runs].sort((a, b) => a.jobId - b.jobId);
-  for (const { jobId, ms } of ordered) {
-    for (let tries = 0; tries < 2; tries++) {
-      const previous = (await readStats(sql, [jobId], true)).get(jobId);
-      const next = nextStat(previous, ms);
-      const now = Date.now();
-      if (previous) {
-        await sql.exec(
-          'UPDATE job_duration_stat SET samples = ?, expected_ms = ?, max_ms = ?, last_ms = ?, updated_at = ? WHERE job_id = ?',
-          [next.samples, next.expectedMs, next.maxMs, ms, now, jobId],
-        );
-        break;
-      }
-      const ignore = sql.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-      const inserted = await sql.exec(
-        `${ignore} INTO job_duration_stat (job_id, samples, expected_ms, max_ms, last_ms, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-        [jobId, next.samples, next.expectedMs, next.maxMs, ms, now],
-      );
-      if (inserted === 1) break;
-    }
+  const now = Date.now();
+  const fresh = (column: string) => (sql.dialect === 'mysql' ? `VALUES(${column})` : `excluded.${column}`);
+  const rounded = (expression: string) =>
+    sql.dialect === 'mysql' ? `ROUND(${expression})` : `CAST(ROUND(${expression}) AS INTEGER)`;
+  const greatest = sql.dialect === 'mysql' ? 'GREATEST' : 'MAX';
+  // MySQL assigns left to right (samples last, so the others still see the old count); SQLite all at once.
+  const assignments =
+    `expected_ms = CASE WHEN samples = 0 THEN ${fresh('last_ms')} ` +
+    `ELSE ${rounded(`expected_ms + ${EWMA_WEIGHT} * (${fresh('last_ms')} - expected_ms)`)} END, ` +
+    `max_ms = CASE WHEN samples = 0 THEN ${fresh('last_ms')} ELSE ${greatest}(max_ms, ${fresh('last_ms')}) END, ` +
+    `samples = samples + 1, last_ms = ${fresh('last_ms')}, updated_at = ${fresh('updated_at')}`;
+  const conflict = sql.dialect === 'mysql' ? 'ON DUPLICATE KEY UPDATE' : 'ON CONFLICT (job_id) DO UPDATE SET';
+  for (let start = 0; start < ordered.length; start += 500) {
+    const part = ordered.slice(start, start + 500);
+    await sql.exec(
+      'INSERT INTO job_duration_stat (job_id, samples, expected_ms, max_ms, last_ms, updated_at) VALUES ' +
+        `${part.map(() => '(?, 1, ?, ?, ?, ?)').join(', ')} ${conflict} ${assignments}`,
+      part.flatMap(({ jobId, ms }) => [jobId, ms, ms, ms, now]),
+    );
   }
 }
 
