@@ -16,6 +16,7 @@ import { ENGINE_ACTOR, type TransitionContext } from './transition-context.js';
 /** What routing needs of a queued run (the full job.run request is read only for runs claimed). */
 interface Candidate extends RoutableRun {
   id: number;
+  executionId: number;
   jobId: number;
   attempt: number;
   /** A broadcast parent: expanded into children, never sent (broadcast.ts). */
@@ -24,11 +25,12 @@ interface Candidate extends RoutableRun {
 }
 
 const CANDIDATE_COLUMNS =
-  'id, job_id, attempt, target_host_id, host_tag, routing_strategy, avoid_host_id, broadcast_spec, parent_run_id';
+  'id, execution_id, job_id, attempt, target_host_id, host_tag, routing_strategy, avoid_host_id, broadcast_spec, parent_run_id';
 
 function mapCandidate(row: Record<string, unknown>): Candidate {
   return {
     id: toNumber(row.id),
+    executionId: toNumber(row.execution_id),
     jobId: toNumber(row.job_id),
     attempt: toNumber(row.attempt),
     targetHostId: toNumberOrNull(row.target_host_id),
@@ -283,14 +285,17 @@ export class DispatcherService implements OnApplicationShutdown {
         `WHERE id IN (${placeholders(ids.length)}) AND state = 'queued' AND attempt = ?`,
       [host.id, stamp, stamp, ...ids, group[0].run.attempt],
     );
-    const runs =
-      affected === group.length
-        ? await lockRuns(ctx.sql, ids)
-        : await lockRuns(ctx.sql, ids, " AND state = 'dispatched' AND host_id = ? AND dispatched_at = ?", [
-            host.id,
-            stamp,
-          ]);
-    for (const run of runs) ctx.record(run, 'queued', 'dispatched', ENGINE_ACTOR, `to ${host.name}`);
+    const reason = `to ${host.name}`;
+    if (affected === group.length) {
+      // Every row changed as read: the candidates say all the transition rows need.
+      for (const { run } of group) ctx.recordClaim(run, ENGINE_ACTOR, reason);
+      return ids.map((id) => ({ id, host }));
+    }
+    const runs = await lockRuns(ctx.sql, ids, " AND state = 'dispatched' AND host_id = ? AND dispatched_at = ?", [
+      host.id,
+      stamp,
+    ]);
+    for (const run of runs) ctx.record(run, 'queued', 'dispatched', ENGINE_ACTOR, reason);
     return runs.map((run) => ({ id: run.id, host }));
   }
 

@@ -131,21 +131,26 @@ export async function openEdges(
       ids,
     )
   ).map(mapEdge);
-  const byJobDate = new Map<string, RunRow[]>();
+  const byDate = new Map<string, Map<number, RunRow[]>>();
   for (const run of runs) {
-    const key = `${run.jobId}|${run.dataDate}`;
-    byJobDate.set(key, [...(byJobDate.get(key) ?? []), run]);
+    const jobs = byDate.get(run.dataDate) ?? new Map<number, RunRow[]>();
+    jobs.set(run.jobId, [...(jobs.get(run.jobId) ?? []), run]);
+    byDate.set(run.dataDate, jobs);
   }
   const external: { edge: EdgeRow; candidates: Outcome[] }[] = [];
-  for (const group of byJobDate.values()) {
+  for (const [dataDate, jobs] of byDate) {
     // prerequisite_run_id is checked here, not in SQL, so the planner keeps to the (job, date) index.
     const rows = await sql.rows<Record<string, unknown>>(
-      `SELECT ${EDGE_COLUMNS} FROM job_run_dependency WHERE prerequisite_job_id = ? AND data_date = ? AND satisfied = 0 ` +
-        `ORDER BY id${sql.forUpdate}`,
-      [group[0].jobId, group[0].dataDate],
+      `SELECT ${EDGE_COLUMNS}, prerequisite_job_id FROM job_run_dependency WHERE prerequisite_job_id IN ` +
+        `(${placeholders(jobs.size)}) AND data_date = ? AND satisfied = 0 ORDER BY id${sql.forUpdate}`,
+      [...jobs.keys(), dataDate],
     );
-    const candidates = group.map((run) => ended.get(run.id)).filter((item): item is Outcome => item !== undefined);
-    for (const row of rows) if (row.prerequisite_run_id === null) external.push({ edge: mapEdge(row), candidates });
+    for (const row of rows) {
+      if (row.prerequisite_run_id !== null) continue;
+      const group = jobs.get(toNumber(row.prerequisite_job_id)) ?? [];
+      const candidates = group.map((run) => ended.get(run.id)).filter((item): item is Outcome => item !== undefined);
+      external.push({ edge: mapEdge(row), candidates });
+    }
   }
   return { internal, external };
 }

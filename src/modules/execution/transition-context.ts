@@ -154,6 +154,19 @@ export class TransitionContext {
     }
   }
 
+  /** queued → dispatched of a run claimed as read (nothing freed, queued or ended: only the row to write). */
+  recordClaim(run: Pick<RunRow, 'id' | 'executionId' | 'attempt'>, actor: string, reason: string): void {
+    this.records.push({
+      runId: run.id,
+      executionId: run.executionId,
+      attempt: run.attempt,
+      from: 'queued',
+      to: 'dispatched',
+      actor,
+      reason: reason.slice(0, 1000),
+    });
+  }
+
   get transitionCount(): number {
     return this.records.length;
   }
