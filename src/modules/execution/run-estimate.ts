@@ -71,11 +71,11 @@ export function nextStat(previous: DurationStat | undefined, ms: number): Durati
   };
 }
 
-export async function readStats(sql: Sql, jobIds: readonly number[], lock = false): Promise<Map<number, DurationStat>> {
+export async function readStats(sql: Sql, jobIds: readonly number[]): Promise<Map<number, DurationStat>> {
   const ids = [...new Set(jobIds)];
   if (ids.length === 0) return new Map();
   const rows = await sql.rows<Record<string, unknown>>(
-    `SELECT job_id, samples, expected_ms, max_ms FROM job_duration_stat WHERE job_id IN (${placeholders(ids.length)})${lock ? sql.forUpdate : ''}`,
+    `SELECT job_id, samples, expected_ms, max_ms FROM job_duration_stat WHERE job_id IN (${placeholders(ids.length)})`,
     ids,
   );
   return new Map(
