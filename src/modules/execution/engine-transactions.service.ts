@@ -23,6 +23,9 @@ export class EngineTransactionsService {
       const ctx = new TransitionContext(sql);
       last = ctx;
       const value = await work(ctx);
+      // The work's own transition and rollup rows go before settle() takes the execution locks
+      // (MySQL), so those locks are held for fewer statements; settle's rows follow below.
+      await ctx.flush();
       await this.progress.settle(ctx);
       await this.hooks.beforeCommit(ctx);
       await ctx.flush();
