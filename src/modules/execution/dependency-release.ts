@@ -8,6 +8,8 @@ const NOT_DONE =
   "(state IN ('waiting','queued','dispatched','running','failed','timed_out','killed','lost') " +
   "OR (state = 'skipped' AND branch_skipped = 0))";
 
+const OPEN_STATES = new Set(['waiting', 'queued', 'dispatched', 'running']);
+
 interface DependencyRow {
   id: number;
   runId: number;
@@ -84,11 +86,17 @@ export class DependencyRelease {
 
   /** When every run of the interface has succeeded (or was skipped by a branch), marks it so and opens its children's gates. */
   async checkInterface(executionId: number, interfaceId: number): Promise<void> {
-    const open = await this.ctx.sql.rows(
-      `SELECT id FROM job_run WHERE execution_id = ? AND interface_id = ? AND parent_run_id IS NULL AND ${NOT_DONE} LIMIT 1`,
+    const [open] = await this.ctx.sql.rows<{ id: unknown; state: string }>(
+      `SELECT id, state FROM job_run WHERE execution_id = ? AND interface_id = ? AND parent_run_id IS NULL AND ${NOT_DONE} LIMIT 1`,
       [executionId, interfaceId],
     );
-    if (open.length === 0) await this.interfaceSucceeded(executionId, interfaceId);
+    if (!open) return this.interfaceSucceeded(executionId, interfaceId);
+    // Seen under the execution's lock (MySQL; SQLite transactions run one at a time): no other
+    // transaction can have ended it unseen before this one commits.
+    const locked = this.ctx.sql.dialect === 'sqlite' || this.ctx.lockedExecutions.has(executionId);
+    if (OPEN_STATES.has(open.state) && locked) {
+      this.ctx.seenOpen.set(executionId, toNumber(open.id));
+    }
   }
 
   private async interfaceSucceeded(executionId: number, interfaceId: number): Promise<void> {

@@ -44,13 +44,20 @@ export interface EdgeDecisions {
   skipped: Map<number, { reason: string; branch: boolean }>;
 }
 
-/** Outcomes of ended runs (outputs and branch flags read from their rows). */
+/**
+ * Outcomes of ended runs: outputs and branch flags read from their rows, except for runs this
+ * transaction ended with a node's report (their outputs are known; only a skip is a branch).
+ */
 export async function outcomes(ctx: TransitionContext, runs: readonly RunRow[]): Promise<Map<number, Outcome>> {
   if (runs.length === 0) return new Map();
-  const rows = await ctx.sql.rows<Record<string, unknown>>(
-    `SELECT id, outputs, branch_skipped FROM job_run WHERE id IN (${placeholders(runs.length)})`,
-    runs.map((run) => run.id),
-  );
+  const unknown = runs.filter((run) => run.state === 'skipped' || !ctx.reportedOutputs.has(run.id));
+  const rows =
+    unknown.length === 0
+      ? []
+      : await ctx.sql.rows<Record<string, unknown>>(
+          `SELECT id, outputs, branch_skipped FROM job_run WHERE id IN (${placeholders(unknown.length)})`,
+          unknown.map((run) => run.id),
+        );
   const extra = new Map(rows.map((row) => [toNumber(row.id), row]));
   return new Map(
     runs.map((run) => [
@@ -58,7 +65,9 @@ export async function outcomes(ctx: TransitionContext, runs: readonly RunRow[]):
       {
         jobName: run.jobName,
         state: run.state,
-        outputs: parseOutputs(extra.get(run.id)?.outputs),
+        outputs: extra.has(run.id)
+          ? parseOutputs(extra.get(run.id)?.outputs)
+          : (ctx.reportedOutputs.get(run.id) ?? parseOutputs(undefined)),
         branch: run.state === 'skipped' && toNumber(extra.get(run.id)?.branch_skipped) === 1,
       },
     ]),

@@ -122,6 +122,9 @@ export class RunProgressService {
 
   private async completeExecutions(ctx: TransitionContext): Promise<void> {
     for (const executionId of [...ctx.touchedExecutions].sort((a, b) => a - b)) {
+      // A run seen open under this execution's lock and not ended since keeps it open: no query.
+      const seen = ctx.seenOpen.get(executionId);
+      if (seen !== undefined && !ctx.endedIds.has(seen)) continue;
       const open = await ctx.sql.rows(
         "SELECT id FROM job_run WHERE execution_id = ? AND state IN ('waiting','queued','dispatched','running') LIMIT 1",
         [executionId],

@@ -54,6 +54,12 @@ export class TransitionContext {
   alertsQueued = false;
   /** Attempts ended here, added to the dashboard's daily rollup when the transitions are written. */
   private readonly endedAttempts: EndedAttempt[] = [];
+  /** Outputs of runs this transaction ended with a node's report (what their edges are decided on). */
+  readonly reportedOutputs = new Map<number, Record<string, string>>();
+  /** Per execution, a run seen open after its lock was taken (its completion need not be queried again). */
+  readonly seenOpen = new Map<number, number>();
+  /** Runs that reached a terminal state in this transaction. */
+  readonly endedIds = new Set<number>();
 
   constructor(readonly sql: Sql) {
     this.now = new Date();
@@ -148,6 +154,7 @@ export class TransitionContext {
       this.freed.push({ runId: run.id, hostId: run.hostId });
     }
     if (isTerminal(to)) {
+      this.endedIds.add(run.id);
       this.endedAttempts.push(endedAttempt(run, to, this.now, set));
       this.pendingTerminal.push(run);
       this.touchedExecutions.add(run.executionId);

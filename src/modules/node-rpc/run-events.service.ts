@@ -7,6 +7,7 @@ import { LogStore, type JobLogLine } from '../execution/logs/log-store.js';
 import { NodeReconcileService } from '../execution/node-reconcile.service.js';
 import { recordDurations, successDurations } from '../execution/run-estimate.js';
 import { mapRun, RUN_COLUMNS, type RunRow } from '../execution/run-row.js';
+import { parseOutputs } from '../execution/run-outputs.js';
 import type { CasChange, TransitionContext } from '../execution/transition-context.js';
 import type { RunEvent } from './event-params.js';
 import { RPC_ERRORS } from './json-rpc.js';
@@ -56,8 +57,13 @@ export class RunEventsService {
       const runs = await this.lockRuns(ctx, events);
       const applied = await this.appliedKeys(ctx, [...runs.values()]);
       const result = events.map((event) => this.take(event, runs.get(event.runId), hostId, applied, batch));
-      const changes = [...batch.folded.values()].map((entry) => this.change(entry, events[0].nodeName));
-      await ctx.casLocked(changes.filter((change): change is CasChange => change !== null));
+      const changes = [...batch.folded.values()]
+        .map((entry) => this.change(entry, events[0].nodeName))
+        .filter((change): change is CasChange => change !== null);
+      // What the stored column will read back as: edges on these runs are decided without a re-read.
+      for (const { run, set } of changes)
+        if ('outputs' in set) ctx.reportedOutputs.set(run.id, parseOutputs(set.outputs));
+      await ctx.casLocked(changes);
       await recordDurations(ctx.sql, successDurations(batch.folded.values()));
       const received = ctx.now.getTime();
       await ctx.sql.insertMany(
