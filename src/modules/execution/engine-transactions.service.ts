@@ -23,9 +23,10 @@ export class EngineTransactionsService {
       const ctx = new TransitionContext(sql);
       last = ctx;
       const value = await work(ctx);
-      // The work's own transition and rollup rows go before settle() takes the execution locks
-      // (MySQL), so those locks are held for fewer statements; settle's rows follow below.
-      await ctx.flush();
+      // MySQL: the work's own transition and rollup rows go before settle() takes the execution
+      // locks, so those are held for fewer statements; settle's rows follow below. (SQLite has no
+      // row locks: one insert of all the rows is cheaper.)
+      if (ctx.sql.dialect === 'mysql') await ctx.flush();
       await this.progress.settle(ctx);
       await this.hooks.beforeCommit(ctx);
       await ctx.flush();
