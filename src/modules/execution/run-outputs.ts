@@ -87,7 +87,9 @@ async function dependencyRows(sql: Sql, runIds: readonly number[]): Promise<Map<
   const byRun = new Map<number, Record<string, unknown>[]>();
   for (const row of rows) {
     const runId = toNumber(row.run_id);
-    byRun.set(runId, [...(byRun.get(runId) ?? []), row]);
+    const list = byRun.get(runId);
+    if (list) list.push(row);
+    else byRun.set(runId, [row]);
   }
   return byRun;
 }
