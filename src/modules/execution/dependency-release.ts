@@ -1,14 +1,12 @@
 import { decide, openEdges, outcomes, skipDependents } from './edge-release.js';
 import { placeholders, toNumber } from './engine-db.js';
-import { lockRuns, lockRunsWhere, type RunRow } from './run-row.js';
+import { lockRuns, lockRunsWhere, OPEN_STATES, type RunRow } from './run-row.js';
 import { ENGINE_ACTOR, type TransitionContext } from './transition-context.js';
 
 /** Runs that keep an interface from completing; a run skipped by a branch decision counts as done. */
 const NOT_DONE =
   "(state IN ('waiting','queued','dispatched','running','failed','timed_out','killed','lost') " +
   "OR (state = 'skipped' AND branch_skipped = 0))";
-
-const OPEN_STATES = new Set(['waiting', 'queued', 'dispatched', 'running']);
 
 interface DependencyRow {
   id: number;

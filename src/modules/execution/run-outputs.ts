@@ -164,7 +164,7 @@ async function upstream(
 }
 
 /** Collects the inputs: nearest upstream wins a name (same distance: job name order), within MAX_INPUT_BYTES. */
-export async function collectInputs(
+async function collectInputs(
   sql: Sql,
   runId: number,
   first?: { ids: Set<number>; rows: Map<number, UpstreamRow> },

@@ -7,10 +7,9 @@ import { blockedSkips } from './edge-release.js';
 import { skipDownstream } from './failure-cascade.js';
 import type { ExecutionState } from './execution.entity.js';
 import { retryDelayMs } from './retry-policy.js';
-import type { RunRow } from './run-row.js';
+import { OPEN_STATES, type RunRow } from './run-row.js';
 import { ENGINE_ACTOR, type TransitionContext } from './transition-context.js';
 
-const OPEN_STATES = new Set(['waiting', 'queued', 'dispatched', 'running']);
 const FAILED_STATES = new Set(['failed', 'timed_out', 'lost']);
 
 function finalState(counts: Map<string, number>): ExecutionState {

@@ -28,6 +28,9 @@ export interface RunRow {
   broadcastSpec: string | null;
 }
 
+/** Run states that keep an execution open. */
+export const OPEN_STATES: ReadonlySet<string> = new Set(['waiting', 'queued', 'dispatched', 'running']);
+
 /** What a new attempt starts from (a rerun, or a broadcast child). */
 export const FRESH_ATTEMPT = {
   retries_used: 0,

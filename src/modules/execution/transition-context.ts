@@ -137,15 +137,7 @@ export class TransitionContext {
 
   /** Notes a change already applied by a set-based statement (`set`: the columns it wrote, if known). */
   record(run: RunRow, from: string, to: RunState, actor: string, reason = '', set?: Record<string, SqlValue>): void {
-    this.records.push({
-      runId: run.id,
-      executionId: run.executionId,
-      attempt: run.attempt,
-      from,
-      to,
-      actor,
-      reason: reason.slice(0, 1000),
-    });
+    this.addRow(run, from, to, actor, reason);
     if (to === 'queued') {
       this.queuedSome = true;
       this.queuedIds.push(run.id);
@@ -163,12 +155,23 @@ export class TransitionContext {
 
   /** queued → dispatched of a run claimed as read (nothing freed, queued or ended: only the row to write). */
   recordClaim(run: Pick<RunRow, 'id' | 'executionId' | 'attempt'>, actor: string, reason: string): void {
+    this.addRow(run, 'queued', 'dispatched', actor, reason);
+  }
+
+  /** The transition row itself, written by flush(). */
+  private addRow(
+    run: Pick<RunRow, 'id' | 'executionId' | 'attempt'>,
+    from: string,
+    to: RunState,
+    actor: string,
+    reason: string,
+  ): void {
     this.records.push({
       runId: run.id,
       executionId: run.executionId,
       attempt: run.attempt,
-      from: 'queued',
-      to: 'dispatched',
+      from,
+      to,
       actor,
       reason: reason.slice(0, 1000),
     });
