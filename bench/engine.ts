@@ -15,6 +15,7 @@
  * batch-mariadb, dag-mariadb). The batch and DAG parts run on the embedded default (SQLite).
  */
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../src/infra/crypto/secret-box.js';
 import { JobDependencyEntity, JobEntity } from '../src/modules/job/job.entity.js';
@@ -22,6 +23,7 @@ import type { HttpClient } from '../test/support/http-client.js';
 import { startTestPortal, type TestDatabase, type TestPortal } from '../test/support/portal.js';
 import { Definitions, startHostNodes } from '../test/integration/engine-fixtures.js';
 import type { TestExecNode } from '../test/support/exec-node.js';
+import { CpuMeter } from './cpu-meter.js';
 
 const NOOP_JOBS = Number(process.env.BENCH_NOOP_JOBS ?? 1000);
 const NOOP_SLOTS = Number(process.env.BENCH_NOOP_SLOTS ?? 8);
@@ -112,46 +114,31 @@ async function fire(engine: Engine, interfaceId: number, dataDate: string): Prom
   }
 }
 
-/**
- * The baseline: a command spawned N times at a fixed concurrency by a bare node process (no portal
- * loaded, output ignored); prints the rate per second and the wall time in ms.
- */
-const SPAWN_LOOP = `
-import { spawn } from 'node:child_process';
-const [total, concurrency] = process.argv.slice(1, 3).map(Number);
-const [command, ...args] = process.argv.slice(3);
-const once = () => new Promise((resolve, reject) => {
-  const child = spawn(command, args, { stdio: 'ignore', detached: true });
-  child.once('error', reject);
-  child.once('close', resolve);
-});
-let next = 0;
-const started = performance.now();
-await Promise.all(Array.from({ length: concurrency }, async () => { while (next++ < total) await once(); }));
-const ms = performance.now() - started;
-console.log(JSON.stringify({ perSecond: (total / ms) * 1000, ms }));
-`;
+interface SpawnLoopResult {
+  perSecond: number;
+  ms: number;
+  /** CPU of the loop process itself over the loop. */
+  loopCpuMs: number;
+  /** CPU of the whole machine over the loop (null off Linux). */
+  machineCpuMs: number | null;
+  busy: number | null;
+}
 
-function spawnLoop(
-  total: number,
-  concurrency: number,
-  argv: string[] = ['true'],
-): Promise<{ perSecond: number; ms: number }> {
+/**
+ * The baseline: a command spawned N times at a fixed concurrency by a bare node process
+ * (spawn-loop.ts: no portal loaded, output ignored).
+ */
+function spawnLoop(total: number, concurrency: number, argv: string[] = ['true']): Promise<SpawnLoopResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--input-type=module', '-e', SPAWN_LOOP, String(total), String(concurrency), ...argv],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const script = join(import.meta.dirname, 'spawn-loop.js');
+    const child = spawn(process.execPath, [script, String(total), String(concurrency), ...argv], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
     child.once('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(output) as { perSecond: number; ms: number })
-        : reject(new Error(`spawn loop exited ${code}`)),
+      code === 0 ? resolve(JSON.parse(output) as SpawnLoopResult) : reject(new Error(`spawn loop exited ${code}`)),
     );
   });
 }
@@ -162,13 +149,29 @@ async function noopThroughput(database: TestDatabase): Promise<void> {
     const iface = await engine.defs.interface('noop');
     await seedJobs(engine.defs, iface, NOOP_JOBS, { type: 'argv', text: 'true' });
     await fire(engine, iface, '2026-01-01'); // warm-up
+    const meter = CpuMeter.begin(engine.nodes.flatMap((node) => (node.pid === null ? [] : [node.pid])));
     const { ms } = await fire(engine, iface, '2026-01-02');
+    const cpu = meter?.end();
     const perSecond = (NOOP_JOBS / ms) * 1000;
-    const spawnPerSecond = (await spawnLoop(NOOP_JOBS, NOOP_SLOTS)).perSecond;
+    const loop = await spawnLoop(NOOP_JOBS, NOOP_SLOTS);
     const label = database === 'mysql' ? 'mariadb' : 'sqlite';
     print(`engine.noop_jobs_per_s_${label}`, perSecond, 'jobs/s', 1);
-    print(`engine.spawn_jobs_per_s_${label}`, spawnPerSecond, 'jobs/s', 1);
-    print(`engine.noop_vs_spawn_${label}`, perSecond / spawnPerSecond, 'x', 3);
+    print(`engine.spawn_jobs_per_s_${label}`, loop.perSecond, 'jobs/s', 1);
+    print(`engine.noop_vs_spawn_${label}`, perSecond / loop.perSecond, 'x', 3);
+    if (cpu !== undefined && loop.machineCpuMs !== null && loop.busy !== null) {
+      // Where the CPU went, per job: with every CPU busy, these bound the ratio above.
+      console.log(
+        `# ${CpuMeter.cpuCount} CPUs; CPU ms per job: the portal process, the exec nodes, the rest (jobs, database server, kernel)`,
+      );
+      const rest = cpu.machineMs - cpu.selfMs - cpu.othersMs;
+      print(`engine.noop_cpu_busy_${label}`, cpu.busy, 'x', 2);
+      print(`engine.noop_cpu_portal_${label}`, cpu.selfMs / NOOP_JOBS, 'ms', 2);
+      print(`engine.noop_cpu_nodes_${label}`, cpu.othersMs / NOOP_JOBS, 'ms', 2);
+      print(`engine.noop_cpu_rest_${label}`, rest / NOOP_JOBS, 'ms', 2);
+      print(`engine.spawn_cpu_busy_${label}`, loop.busy, 'x', 2);
+      print(`engine.spawn_cpu_loop_${label}`, loop.loopCpuMs / NOOP_JOBS, 'ms', 2);
+      print(`engine.spawn_cpu_rest_${label}`, (loop.machineCpuMs - loop.loopCpuMs) / NOOP_JOBS, 'ms', 2);
+    }
   } finally {
     await engine.close();
   }

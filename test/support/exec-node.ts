@@ -53,6 +53,11 @@ export class TestExecNode {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The running node's process id (null before start and after it exits). */
+  get pid(): number | null {
+    return this.running ? (this.child?.pid ?? null) : null;
+  }
+
   get running(): boolean {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
