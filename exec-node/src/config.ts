@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+
 /** Fluentd forwarding of job output lines. */
 export interface FluentConfig {
   enabled: boolean;
@@ -35,12 +37,14 @@ export interface ExecNodeConfig {
   retryMaxMs: number;
   startedHoldMs: number;
   journalRetentionHours: number;
+  /** Lowest level written: debug adds each run's start, warn drops the line per finished run. */
+  logLevel: LogLevel;
   fluent: FluentConfig;
 }
 
 export class ConfigError extends Error {}
 
-type Kind = 'string' | 'int' | 'bool' | 'list' | 'url';
+type Kind = 'string' | 'int' | 'bool' | 'list' | 'url' | 'choice';
 type Raw = string | number | boolean | string[];
 
 interface KeySpec {
@@ -48,6 +52,8 @@ interface KeySpec {
   fallback: Raw;
   min?: number;
   max?: number;
+  /** For 'choice': the accepted values. */
+  choices?: readonly string[];
 }
 
 const MAX_INT = 2 ** 31 - 1;
@@ -73,6 +79,7 @@ const KEYS: Record<string, KeySpec> = {
   retryMaxMs: { kind: 'int', fallback: 30_000, min: 10, max: 3_600_000 },
   startedHoldMs: { kind: 'int', fallback: 50, min: 0, max: 10_000 },
   journalRetentionHours: { kind: 'int', fallback: 168, min: 1, max: 87_600 },
+  logLevel: { kind: 'choice', fallback: 'info', choices: LOG_LEVELS },
   'fluent.enabled': { kind: 'bool', fallback: false },
   'fluent.host': { kind: 'string', fallback: '127.0.0.1' },
   'fluent.port': { kind: 'int', fallback: 24224, min: 1, max: 65535 },
@@ -181,6 +188,12 @@ function coerce(path: string, spec: KeySpec, source: Source): Raw {
       return coerceInt(source.value, fromEnv, spec, fail);
     case 'list':
       return coerceList(source.value, fromEnv, fail);
+    case 'choice': {
+      const choices = spec.choices ?? [];
+      return typeof source.value === 'string' && choices.includes(source.value)
+        ? source.value
+        : fail(`one of ${choices.join(', ')}`);
+    }
   }
 }
 
@@ -309,6 +322,7 @@ function assemble(values: Map<string, Raw>, secrets: Secrets, cwd: string): Exec
     retryMaxMs: get<number>('retryMaxMs'),
     startedHoldMs: get<number>('startedHoldMs'),
     journalRetentionHours: get<number>('journalRetentionHours'),
+    logLevel: get<LogLevel>('logLevel'),
     fluent: {
       enabled: get<boolean>('fluent.enabled'),
       host: get<string>('fluent.host'),

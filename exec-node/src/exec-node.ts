@@ -171,7 +171,7 @@ export class ExecNode {
     this.parts.reporter?.wake();
     const reporting =
       this.config.portalUrl === '' ? 'not reporting (portalUrl empty)' : `reporting to ${this.config.portalUrl}`;
-    this.logger.info(
+    this.logger.notice(
       `exec node ${this.config.name} ${NODE_VERSION} listening on http://${this.config.host}:${this.port}, ${reporting}`,
     );
   }
@@ -189,7 +189,7 @@ export class ExecNode {
   }
 
   private async shutdown(): Promise<void> {
-    this.logger.info('shutting down');
+    this.logger.notice('shutting down');
     if (this.pruneTimer !== null) clearInterval(this.pruneTimer);
     const closing = this.parts.server.close();
     this.parts.presence?.stop();
@@ -200,7 +200,7 @@ export class ExecNode {
     this.parts.client?.close();
     await closing;
     this.parts.journal.close();
-    this.logger.info('stopped');
+    this.logger.notice('stopped');
   }
 }
 

@@ -4,7 +4,6 @@ import { createLogger, errorText } from './logger.js';
 
 /** Entry point: `node dist/src/main.js`. Exit code 2 = bad configuration, 1 = failed to start. */
 async function main(): Promise<void> {
-  const logger = createLogger('exec-node');
   let config;
   try {
     config = loadConfig(process.env, process.cwd());
@@ -13,9 +12,10 @@ async function main(): Promise<void> {
     process.stderr.write(`exec-node: config error: ${error.message}\n`);
     process.exit(2);
   }
+  const logger = createLogger('exec-node', config.logLevel);
   const node = await ExecNode.start(config, jobBaseEnv(process.env), logger);
   const onSignal = (signal: NodeJS.Signals): void => {
-    logger.info(`${signal} received`);
+    logger.notice(`${signal} received`);
     node.stop().then(
       () => process.exit(0),
       (error: unknown) => {

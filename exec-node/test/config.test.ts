@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 
 import { newToken, nodeEnv, removeDir, runNodeToExit, startNode, tempDir } from './support/node-process.js';
+import { waitFor, waitForFinish } from './support/wait.js';
 
 const dirs: string[] = [];
 
@@ -130,6 +131,35 @@ void describe('configuration', () => {
     } finally {
       await node.stop();
     }
+  });
+
+  void it('writes the lines of logLevel and above; its own start and stop at every level', async () => {
+    const runOne = async (level: string) => {
+      const node = await startNode({ env: { SC__EXECNODE__LOGLEVEL: level } });
+      dirs.push(node.dir);
+      try {
+        await node.call('job.run', { runId: `quiet-${level}`, attempt: 1, command: ['true'] });
+        assert.equal((await waitForFinish(node, `quiet-${level}`)).state, 'succeeded');
+        if (level !== 'warn') await waitFor(() => node.log.includes('succeeded after'), 5000, 'the run line');
+      } finally {
+        await node.stop();
+      }
+      return node.log;
+    };
+    const debug = await runOne('debug');
+    assert.match(debug, /DEBUG \[exec-node\.runner\] run quiet-debug#1: started pid \d+/);
+    assert.match(debug, /INFO \[exec-node\.runner\] run quiet-debug#1: pid \d+ succeeded after/);
+    const warn = await runOne('warn');
+    assert.doesNotMatch(warn, /quiet-warn/, 'no line per run below warn');
+    assert.match(warn, /NOTICE \[exec-node\] exec node .* listening on http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(warn, /NOTICE \[exec-node\] stopped/);
+    await expectRefusal(
+      { SC__EXECNODE__LOGLEVEL: 'loud' },
+      /execNode\.logLevel: expected one of debug, info, warn, error, got "loud" \(from SC__EXECNODE__LOGLEVEL\)/,
+    );
+    await expectRefusal({}, /execNode\.logLevel: expected one of debug, info, warn, error, got 2/, {
+      execNode: { logLevel: 2 },
+    });
   });
 
   void it('reads superconf.json from the SUPERCONF path', async () => {

@@ -10,6 +10,9 @@ import { AppConfig } from '../../config/app-config.js';
 import { ExecHostEntity } from '../../modules/exec-host/exec-host.entity.js';
 import { SecretBox } from '../crypto/secret-box.js';
 
+/** The portal's log level (log.level) as the exec node's (execNode.logLevel), for the local node's lines. */
+const NODE_LOG_LEVEL = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'debug' } as const;
+
 export const LOCAL_HOST_NAME = 'local';
 const MAX_BACKOFF_MS = 30_000;
 
@@ -114,6 +117,7 @@ export class LocalExecNodeService implements OnApplicationBootstrap, OnApplicati
         SC__EXECNODE__SLOTS: String(localNodeSlots),
         SC__EXECNODE__DATADIR: join(nodeDir, 'journal'),
         SC__EXECNODE__PORTALURL: this.config.baseUrl,
+        SC__EXECNODE__LOGLEVEL: NODE_LOG_LEVEL[this.config.values.log.level],
       },
     });
     this.child = child;
