@@ -9,8 +9,6 @@ import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 
 export interface CpuReport {
-  /** Wall time of the stretch, ms. */
-  wallMs: number;
   /** CPU of this process, ms. */
   selfMs: number;
   /** CPU of the chosen processes together, ms (those that exited meanwhile count up to their last reading). */
@@ -22,7 +20,6 @@ export interface CpuReport {
 }
 
 interface Reading {
-  at: number;
   self: NodeJS.CpuUsage;
   pids: Map<number, number>;
   machine: { busy: number; total: number };
@@ -85,7 +82,7 @@ export class CpuMeter {
       const ticks = processTicks(pid);
       if (ticks !== undefined) readings.set(pid, ticks);
     }
-    return { at: performance.now(), self: process.cpuUsage(), pids: readings, machine: machineTicks() };
+    return { self: process.cpuUsage(), pids: readings, machine: machineTicks() };
   }
 
   end(): CpuReport {
@@ -97,7 +94,6 @@ export class CpuMeter {
     const machineBusy = end.machine.busy - this.start.machine.busy;
     const machineTotal = end.machine.total - this.start.machine.total;
     return {
-      wallMs: end.at - this.start.at,
       selfMs: (self.user + self.system) / 1000,
       othersMs: others * tickMs,
       machineMs: machineBusy * tickMs,

@@ -2,7 +2,8 @@
  * `npm run bench -- engine`: the execution engine end to end with real exec nodes.
  *
  * - no-op throughput (fire → exec node → recorded) on SQLite and MariaDB against a bare
- *   child_process.spawn loop with the same concurrency, measured in the same run;
+ *   child_process.spawn loop with the same concurrency, measured in the same run, and where the CPU
+ *   went in both (Linux: per job, the portal's process, the exec nodes and the rest of the machine);
  * - 1,000 `sleep 1` jobs over 500 slots, three times (slowest batch; ideal 2.0 s), each round followed
  *   by the same sleeps spawned by two bare loops of 250 at a time: this machine's floor, same run;
  * - DAG hand-off: 4 chains of 250 no-op jobs (edge latency = a job's start minus its
