@@ -14,6 +14,8 @@ export class EngineHooks {
   onFreed: (freed: readonly SlotHolder[]) => void = () => undefined;
   onAlerts: () => void = () => undefined;
   onClaimed: (claimed: readonly Assignment[]) => void = () => undefined;
+  /** An execution ended (backfills start their next data dates). */
+  onExecutionEnded: () => void = () => undefined;
   /** Last step inside every engine transaction (the dispatcher claims the runs it made ready). */
   beforeCommit: (ctx: TransitionContext) => Promise<void> = () => Promise.resolve();
 
@@ -22,5 +24,6 @@ export class EngineHooks {
     if (ctx.freed.length > 0) this.onFreed(ctx.freed);
     if (ctx.queuedSome || (ctx.freed.length > 0 && !ctx.queueServed)) this.onQueued();
     if (ctx.alertsQueued) this.onAlerts();
+    if (ctx.executionEnded) this.onExecutionEnded();
   }
 }

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { FlagColumn, TimeColumn } from '../../infra/database/columns.js';
 
-export const EXECUTION_TRIGGERS = ['schedule', 'misfire', 'manual'] as const;
+export const EXECUTION_TRIGGERS = ['schedule', 'misfire', 'manual', 'backfill'] as const;
 export type ExecutionTrigger = (typeof EXECUTION_TRIGGERS)[number];
 export const EXECUTION_STATES = ['running', 'succeeded', 'failed', 'killed'] as const;
 export type ExecutionState = (typeof EXECUTION_STATES)[number];

@@ -58,6 +58,8 @@ import './execution.i18n.js';
   ],
   exports: [
     EngineBaseModule,
+    ExecutionService,
+    OperatorActionsService,
     ExecutionStarter,
     LogStore,
     LogNotifier,

@@ -123,15 +123,7 @@ export class ExecutionService extends ExecutionStarter {
     const snapshot = new Snapshot(sql, ctx.now.getTime());
     const existing = await snapshot.existing(request.dispatchId, request.scheduledAt);
     if (existing !== null) return { executionId: existing, created: false };
-    const { executionId, runs } = await snapshot.create(request);
-    if (runs === 0) await this.progress.endExecution(ctx, executionId, 'succeeded');
-    ctx.queuedSome = true;
-    // The runs ready at once are claimed in this transaction when hosts have room (no dispatch round).
-    const ready = await sql.rows<{ id: unknown }>(
-      "SELECT id FROM job_run WHERE execution_id = ? AND state = 'queued' ORDER BY id",
-      [executionId],
-    );
-    ctx.queuedIds.push(...ready.map((row) => toNumber(row.id)));
+    const { executionId, runs } = await this.snapshotAndQueue(ctx, snapshot, request);
     if (caller) {
       await this.audit.record(
         {
@@ -151,9 +143,36 @@ export class ExecutionService extends ExecutionStarter {
     return { executionId, created: true };
   }
 
-  private async dispatch(
-    id: number,
-  ): Promise<{ id: number; name: string; interfaceId: number; runDownstream: boolean }> {
+  /**
+   * An execution of a backfill, created inside the backfill's own transaction: the caller keeps it
+   * to one per data date (backfill_date's key), so there is no (dispatch, scheduledAt) lookup here.
+   */
+  async createInBackfill(ctx: TransitionContext, request: Omit<SnapshotRequest, 'trigger'>): Promise<number> {
+    const snapshot = new Snapshot(ctx.sql, ctx.now.getTime());
+    const { executionId, runs } = await this.snapshotAndQueue(ctx, snapshot, { ...request, trigger: 'backfill' });
+    this.logger.log(`execution ${executionId} created (backfill, ${runs} run(s), data date ${request.dataDate})`);
+    return executionId;
+  }
+
+  private async snapshotAndQueue(
+    ctx: TransitionContext,
+    snapshot: Snapshot,
+    request: SnapshotRequest,
+  ): Promise<{ executionId: number; runs: number }> {
+    const created = await snapshot.create(request);
+    if (created.runs === 0) await this.progress.endExecution(ctx, created.executionId, 'succeeded');
+    ctx.queuedSome = true;
+    // The runs ready at once are claimed in this transaction when hosts have room (no dispatch round).
+    const ready = await ctx.sql.rows<{ id: unknown }>(
+      "SELECT id FROM job_run WHERE execution_id = ? AND state = 'queued' ORDER BY id",
+      [created.executionId],
+    );
+    ctx.queuedIds.push(...ready.map((row) => toNumber(row.id)));
+    return created;
+  }
+
+  /** The dispatch's name, interface and downstream setting; 404 when it does not exist. */
+  async dispatch(id: number): Promise<{ id: number; name: string; interfaceId: number; runDownstream: boolean }> {
     const [row] = await this.db.read((sql) =>
       sql.rows<Record<string, unknown>>('SELECT id, name, interface_id, run_downstream FROM dispatch WHERE id = ?', [
         id,

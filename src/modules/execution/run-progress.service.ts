@@ -152,6 +152,7 @@ export class RunProgressService {
       [state, ctx.now.getTime(), ctx.now.getTime(), executionId],
     );
     if (ended === 0) return;
+    ctx.executionEnded = true;
     this.logger.log(`execution ${executionId} ${state}`);
     if (state !== 'succeeded') return;
     let queued = await this.alerts.enqueue(ctx.sql, { event: 'success', executionId, runIds: [] });

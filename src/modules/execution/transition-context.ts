@@ -52,6 +52,8 @@ export class TransitionContext {
   queueServed = false;
   /** Alert rows were written: the sender should look. */
   alertsQueued = false;
+  /** An execution ended in this transaction. */
+  executionEnded = false;
   /** Attempts ended here, added to the dashboard's daily rollup when the transitions are written. */
   private readonly endedAttempts: EndedAttempt[] = [];
   /** Outputs of runs this transaction ended with a node's report (what their edges are decided on). */
