@@ -94,6 +94,38 @@ CREATE TABLE `audit_log` (
   KEY `ix_audit_log_target` (`target_type`,`target_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `backfill` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `dispatch_id` int(11) NOT NULL,
+  `dispatch_name` varchar(128) NOT NULL,
+  `interface_id` int(11) NOT NULL,
+  `date_from` varchar(10) NOT NULL,
+  `date_through` varchar(10) NOT NULL,
+  `date_order` varchar(16) NOT NULL,
+  `parallelism` int(11) NOT NULL,
+  `run_downstream` smallint(6) NOT NULL DEFAULT 0,
+  `stop_on_failure` smallint(6) NOT NULL DEFAULT 0,
+  `state` varchar(16) NOT NULL,
+  `next_date` varchar(10) DEFAULT NULL,
+  `total_dates` int(11) NOT NULL,
+  `note` varchar(255) NOT NULL DEFAULT '',
+  `created_by` varchar(64) NOT NULL,
+  `created_at` bigint(20) NOT NULL,
+  `updated_at` bigint(20) NOT NULL,
+  `finished_at` bigint(20) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_backfill_dispatch` (`dispatch_id`,`id`),
+  KEY `ix_backfill_state` (`state`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `backfill_date` (
+  `backfill_id` int(11) NOT NULL,
+  `data_date` varchar(10) NOT NULL,
+  `execution_id` int(11) NOT NULL,
+  PRIMARY KEY (`backfill_id`,`data_date`),
+  UNIQUE KEY `uq_backfill_date_execution` (`execution_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `dispatch` (
   `id` int(11) NOT NULL AUTO_INCREMENT,
   `interface_id` int(11) NOT NULL,
@@ -494,3 +526,4 @@ CREATE TABLE `user_group_member` (
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795312194839, 'Init1795312194839');
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795314245741, 'DefinitionsAndEngine1795314245741');
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795324084245, 'ObserveAndJobSemantics1795324084245');
+INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795356385852, 'Dev1795356385852');

@@ -11,6 +11,7 @@ import { AccessModule } from './modules/access/access.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AlertModule } from './modules/alert/alert.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { BackfillModule } from './modules/backfill/backfill.module.js';
 import { DashboardModule } from './modules/dashboard/dashboard.module.js';
 import { DispatchModule } from './modules/dispatch/dispatch.module.js';
 import { ExecHostModule } from './modules/exec-host/exec-host.module.js';
@@ -48,6 +49,7 @@ export class AppModule {
         LocalExecNodeModule,
         SchedulerModule,
         ExecutionModule,
+        BackfillModule,
         LogsModule,
         NodeRpcModule,
         TransferModule,

@@ -20,6 +20,7 @@ import { ExecHostEntity, ExecHostStatusEntity, ExecHostTagEntity } from '../../m
 import { InterfaceDependencyEntity, InterfaceEntity } from '../../modules/interface/interface.entity.js';
 import { JobDependencyEntity, JobEntity, JobParamEntity } from '../../modules/job/job.entity.js';
 import { NodeEventEntity } from '../../modules/node-rpc/node-event.entity.js';
+import { BackfillDateEntity, BackfillEntity } from '../../modules/backfill/backfill.entity.js';
 import { DispatchFireEntity } from '../../modules/scheduler/dispatch-fire.entity.js';
 import { ApiTokenEntity } from '../../modules/users/api-token.entity.js';
 import { UserGroupEntity, UserGroupMemberEntity } from '../../modules/users/user-group.entity.js';
@@ -47,6 +48,8 @@ export const entities = [
   DispatchEntity,
   DispatchAlertEntity,
   ExecutionEntity,
+  BackfillEntity,
+  BackfillDateEntity,
   ExecutionInterfaceEntity,
   JobRunEntity,
   JobRunDependencyEntity,

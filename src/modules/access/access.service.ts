@@ -4,6 +4,7 @@ import { In, type DataSource } from 'typeorm';
 import { can, type Principal } from '../../common/auth/permissions.js';
 import { AppException } from '../../common/http/app.exception.js';
 import { DispatchEntity } from '../dispatch/dispatch.entity.js';
+import { BackfillEntity } from '../backfill/backfill.entity.js';
 import { ExecutionEntity } from '../execution/execution.entity.js';
 import { JobRunEntity } from '../execution/job-run.entity.js';
 import { InterfaceEntity } from '../interface/interface.entity.js';
@@ -208,6 +209,14 @@ export class AccessService {
       .getRepository(JobRunEntity)
       .findOne({ select: { id: true, interfaceId: true }, where: { id: runId } });
     await this.assertVia(user, run?.interfaceId, 'run', action);
+  }
+
+  /** A backfill belongs to its dispatch's interface. */
+  async assertBackfill(user: AccessUser, backfillId: number, action: AccessAction): Promise<void> {
+    const backfill = await this.dataSource
+      .getRepository(BackfillEntity)
+      .findOne({ select: { id: true, interfaceId: true }, where: { id: backfillId } });
+    await this.assertVia(user, backfill?.interfaceId, 'backfill', action);
   }
 
   private async assertVia(

@@ -10,7 +10,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AccessService, type AccessAction } from './access.service.js';
 
-export type OwnedKind = 'interface' | 'job' | 'dispatch' | 'execution' | 'run';
+export type OwnedKind = 'interface' | 'job' | 'dispatch' | 'execution' | 'run' | 'backfill';
 
 interface OwnedMeta {
   kind: OwnedKind;
@@ -61,6 +61,9 @@ export class OwnershipGuard implements CanActivate {
         break;
       case 'run':
         await this.access.assertRun(user, id, action);
+        break;
+      case 'backfill':
+        await this.access.assertBackfill(user, id, action);
         break;
     }
     return true;

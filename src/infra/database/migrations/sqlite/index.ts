@@ -1,3 +1,4 @@
+import { Backfill1795356385852 } from './1795356385852-Backfill.js';
 import { ObserveAndJobSemantics1795324084245 } from './1795324084245-ObserveAndJobSemantics.js';
 import { DefinitionsAndEngine1795314245741 } from './1795314245741-DefinitionsAndEngine.js';
 import { Init1795312194839 } from './1795312194839-Init.js';
@@ -6,4 +7,5 @@ export const sqliteMigrations: Function[] = [
   Init1795312194839,
   DefinitionsAndEngine1795314245741,
   ObserveAndJobSemantics1795324084245,
+  Backfill1795356385852,
 ];
