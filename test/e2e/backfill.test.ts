@@ -67,5 +67,8 @@ describe('backfill in a browser', () => {
     await page.click('#backfill-dates tbody tr[data-date="2026-09-03"] a');
     await page.waitForURL(/\/executions\/\d+$/);
     assert.equal(await page.textContent('#execution-data-date'), '2026-09-03');
+    await page.click('#execution-backfill');
+    await page.waitForURL(/\/backfills\/\d+$/);
+    assert.equal(await page.getAttribute('#backfill-state', 'data-state'), 'succeeded');
   });
 });

@@ -44,6 +44,8 @@ export interface ExecutionSummary {
   finishedAt: Date | null;
   durationMs: number | null;
   runs: { total: number; succeeded: number; failed: number; active: number };
+  /** The backfill that started it (trigger `backfill`), else null. */
+  backfillId: number | null;
 }
 
 export interface RunView {
@@ -121,6 +123,7 @@ function mapSummary(row: Record<string, unknown>): ExecutionSummary {
       failed: toNumber(row.runs_failed),
       active: toNumber(row.runs_active),
     },
+    backfillId: toNumberOrNull(row.backfill_id),
   };
 }
 
@@ -166,7 +169,8 @@ const SUMMARY_COLUMNS =
   'e.*, (SELECT COUNT(*) FROM job_run r WHERE r.execution_id = e.id) AS runs_total, ' +
   "(SELECT COUNT(*) FROM job_run r WHERE r.execution_id = e.id AND r.state = 'succeeded') AS runs_succeeded, " +
   `(SELECT COUNT(*) FROM job_run r WHERE r.execution_id = e.id AND r.state IN ${FAILED}) AS runs_failed, ` +
-  `(SELECT COUNT(*) FROM job_run r WHERE r.execution_id = e.id AND r.state IN ${ACTIVE}) AS runs_active`;
+  `(SELECT COUNT(*) FROM job_run r WHERE r.execution_id = e.id AND r.state IN ${ACTIVE}) AS runs_active, ` +
+  '(SELECT b.backfill_id FROM backfill_date b WHERE b.execution_id = e.id) AS backfill_id';
 
 const RUN_VIEW_COLUMNS =
   'r.id, r.execution_id, r.interface_id, r.interface_name, r.job_id, r.job_name, r.state, r.attempt, r.host_id, ' +
