@@ -9,6 +9,7 @@ import { AlertSenderService } from '../alert/alert-sender.service.js';
 import { splitRecipients } from '../alert/recipients.js';
 import { EngineDb, toNumber } from '../execution/engine-db.js';
 import { EngineHooks } from '../execution/engine-hooks.js';
+import { Pump } from '../../common/pump.js';
 
 const POLL_MS = 2000;
 /** A claimed alert is not picked again before this (a sender that died mid-send is retried after it). */
@@ -39,10 +40,10 @@ function backoffMs(attempts: number): number {
 export class AlertDeliveryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AlertDeliveryService.name);
   private readonly owner = randomBytes(8).toString('hex');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly pump = new Pump(
+    () => this.deliverDue(),
+    (error) => this.logger.error(`alert delivery failed: ${error.message}`),
+  );
 
   constructor(
     private readonly db: EngineDb,
@@ -55,38 +56,26 @@ export class AlertDeliveryService implements OnApplicationBootstrap, OnApplicati
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.wake(), POLL_MS);
-    this.wake();
+    this.pump.every(POLL_MS);
+    this.pump.wake();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.pump.stop();
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop().finally(() => (this.running = null));
+    this.pump.wake();
   }
 
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        for (const row of await this.claimDue()) await this.deliver(row);
-      } catch (error) {
-        this.logger.error(`alert delivery failed: ${(error as Error).message}`);
-        return;
-      }
-    } while (this.again && !this.stopped);
+  /** Claims and sends what is due; true when a full batch was due (more may be waiting). */
+  private async deliverDue(): Promise<boolean> {
+    const { claimed, more } = await this.claimDue();
+    for (const row of claimed) await this.deliver(row);
+    return more;
   }
 
-  private async claimDue(): Promise<OutboxRow[]> {
+  private async claimDue(): Promise<{ claimed: OutboxRow[]; more: boolean }> {
     const now = Date.now();
     const due = await this.db.read((sql) =>
       sql.rows<{ id: unknown }>(
@@ -120,8 +109,7 @@ export class AlertDeliveryService implements OnApplicationBootstrap, OnApplicati
         attempts: toNumber(row.attempts),
       });
     }
-    if (due.length === BATCH) this.again = true;
-    return claimed;
+    return { claimed, more: due.length === BATCH };
   }
 
   private async deliver(row: OutboxRow): Promise<void> {

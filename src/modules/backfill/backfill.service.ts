@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Principal } from '../../common/auth/permissions.js';
 import { AppException, notFound, ValidationException } from '../../common/http/app.exception.js';
+import { Pump } from '../../common/pump.js';
 import { interfaceConditionPositional } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import {
@@ -136,10 +137,10 @@ async function countsFor(sql: Sql, ids: readonly number[]): Promise<Map<number, 
 @Injectable()
 export class BackfillService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(BackfillService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly pump = new Pump(
+    () => this.pass(),
+    (error) => this.logger.error(`backfill pass failed: ${error.message}`, error.stack),
+  );
 
   constructor(
     private readonly db: EngineDb,
@@ -152,32 +153,16 @@ export class BackfillService implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     this.hooks.onExecutionEnded = () => this.wake();
-    this.timer = setInterval(() => this.wake(), PASS_MS);
+    this.pump.every(PASS_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.pump.stop();
   }
 
   /** Runs a pass now, or right after the one in progress. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((error: Error) => this.logger.error(`backfill pass failed: ${error.message}`, error.stack))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.pump.wake();
   }
 
   async create(input: BackfillInput, caller: ManualCaller): Promise<BackfillSummary> {
@@ -380,7 +365,7 @@ export class BackfillService implements OnApplicationBootstrap, OnApplicationShu
       sql.rows<{ id: unknown }>("SELECT id FROM backfill WHERE state = 'running' ORDER BY id"),
     );
     for (const { id } of ids) {
-      if (this.stopped) return;
+      if (this.pump.isStopped) return;
       await this.advance(toNumber(id));
     }
   }

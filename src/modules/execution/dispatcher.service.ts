@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
+import { Pump } from '../../common/pump.js';
 import { EngineDb, placeholders, toNumber, toNumberOrNull, type Sql, toText } from './engine-db.js';
 import { EngineHooks } from './engine-hooks.js';
 import { EngineTransactionsService } from './engine-transactions.service.js';
@@ -72,9 +73,10 @@ export class DispatcherService implements OnApplicationShutdown {
   private readonly logger = new Logger(DispatcherService.name);
   private readonly router = new Router();
   private readonly ledger: SlotLedger;
-  private pumping: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly pump = new Pump(
+    () => this.round(),
+    (error) => this.logger.error(`dispatch round failed: ${error.message}`, error.stack),
+  );
   /**
    * The last look at the queue found nothing due that this instance could not place. Until a run
    * becomes queued here again, callbacks skip the refill query; runs queued by other instances or
@@ -105,29 +107,11 @@ export class DispatcherService implements OnApplicationShutdown {
 
   /** Asks for a dispatch round soon; rounds never overlap, requests during one trigger another. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = this.pump().finally(() => (this.pumping = null));
+    this.pump.wake();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.pumping;
-  }
-
-  private async pump(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        if (await this.round()) this.again = true;
-      } catch (error) {
-        this.logger.error(`dispatch round failed: ${(error as Error).message}`, (error as Error).stack);
-        return;
-      }
-    } while (this.again && !this.stopped);
+    await this.pump.stop();
   }
 
   /** One round over the queue; true when more queued runs may be waiting behind the ones taken. */
