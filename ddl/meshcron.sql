@@ -526,4 +526,4 @@ CREATE TABLE `user_group_member` (
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795312194839, 'Init1795312194839');
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795314245741, 'DefinitionsAndEngine1795314245741');
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795324084245, 'ObserveAndJobSemantics1795324084245');
-INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795356385852, 'Dev1795356385852');
+INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1795356385852, 'Backfill1795356385852');
