@@ -11,6 +11,7 @@ import { ADMIN_PASSWORD, testDatabase, testPortalEnv } from '../support/portal.j
 import { uniqueName } from '../support/services.js';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/infra/crypto/secret-box.js';
+import { ExecutionStarter } from '../../src/modules/execution/execution-starter.js';
 import type { TestExecNode } from '../support/exec-node.js';
 import { Definitions, EngineScenario, startHostNodes, waitFor } from './engine-fixtures.js';
 
@@ -215,6 +216,16 @@ describe(`backfill: a dispatch over a range of data dates (${testDatabase()})`, 
     const twice = await scenario.admin.api('POST', `/api/backfills/${id}/pause`);
     assert.equal(twice.status, 409, 'a paused backfill cannot be paused again');
     assert.match(twice.text, /the backfill is paused/);
+
+    // A backfill's execution does not hold back the dispatch's schedule (overlap policy skip)...
+    const starter = scenario.portal.app.get(ExecutionStarter);
+    assert.equal(await starter.hasActiveExecution(dispatchId), false);
+    // ...while any other running execution of the dispatch does.
+    const manual = await scenario.admin.api('POST', `/api/dispatches/${dispatchId}/run`, { dataDate: '2026-05-20' });
+    assert.equal(manual.status, 201, manual.text);
+    assert.equal(await starter.hasActiveExecution(dispatchId), true);
+    const manualId = manual.json<{ data: { executionId: number } }>().data.executionId;
+    assert.equal((await scenario.admin.api('POST', `/api/executions/${manualId}/kill`)).status, 200);
 
     const resumed = await scenario.admin.api('POST', `/api/backfills/${id}/resume`);
     assert.equal(resumed.json<{ data: Backfill }>().data.state, 'running');

@@ -31,6 +31,8 @@ import {
 
 /** A pass over the running backfills at least this often (an ended execution wakes one at once). */
 const PASS_MS = 2000;
+/** An ended backfill is reopened by changes to its executions for this long after it ended. */
+const REOPEN_WINDOW_MS = 30 * 86_400_000;
 
 export interface BackfillInput {
   dispatchId: number;
@@ -373,13 +375,16 @@ export class BackfillService implements OnApplicationBootstrap, OnApplicationShu
   /**
    * An ended backfill one of whose executions changed after it ended (a rerun from failure, a run
    * marked succeeded) runs again: the driver then starts the dates a failure held back, or ends it
-   * anew with the outcome its executions have now.
+   * anew with the outcome its executions have now. Only backfills that ended in the last 30 days
+   * are looked at, so a pass does not grow with every backfill ever run.
    */
   private async reopen(): Promise<void> {
     const rows = await this.db.read((sql) =>
       sql.rows<{ id: unknown }>(
         'SELECT DISTINCT b.id FROM backfill b JOIN backfill_date d ON d.backfill_id = b.id ' +
-          "JOIN execution e ON e.id = d.execution_id WHERE b.state IN ('succeeded', 'failed') AND e.updated_at > b.finished_at",
+          "JOIN execution e ON e.id = d.execution_id WHERE b.state IN ('succeeded', 'failed') AND b.finished_at > ? " +
+          'AND e.updated_at > b.finished_at',
+        [Date.now() - REOPEN_WINDOW_MS],
       ),
     );
     for (const { id } of rows) {

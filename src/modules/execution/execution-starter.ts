@@ -24,6 +24,6 @@ export interface StartExecutionResult {
 
 export abstract class ExecutionStarter {
   abstract start(request: StartExecutionRequest): Promise<StartExecutionResult>;
-  /** Whether the dispatch has an execution that has not ended (for overlap policies). */
+  /** Whether the dispatch has an execution that has not ended, backfills aside (for overlap policies). */
   abstract hasActiveExecution(dispatchId: number): Promise<boolean>;
 }

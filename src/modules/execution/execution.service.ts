@@ -51,9 +51,13 @@ export class ExecutionService extends ExecutionStarter {
     });
   }
 
+  /** A backfill's executions do not count: a scheduled fire is not held back by a backfill of old dates. */
   async hasActiveExecution(dispatchId: number): Promise<boolean> {
     const rows = await this.db.read((sql) =>
-      sql.rows("SELECT id FROM execution WHERE dispatch_id = ? AND state = 'running' LIMIT 1", [dispatchId]),
+      sql.rows(
+        "SELECT id FROM execution WHERE dispatch_id = ? AND state = 'running' AND `trigger` <> 'backfill' LIMIT 1",
+        [dispatchId],
+      ),
     );
     return rows.length > 0;
   }
