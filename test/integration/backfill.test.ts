@@ -370,6 +370,10 @@ describe(`backfill: a dispatch over a range of data dates (${testDatabase()})`, 
     }
     const list = await scenario.admin.get('/backfills');
     assert.match(list.text, new RegExp(`data-backfill-id="${id}"`));
+    const ofDispatch = await scenario.admin.get(`/backfills?dispatchId=${dispatchId}`);
+    const listed = [...ofDispatch.text.matchAll(/data-backfill-id="(\d+)"/g)].map((match) => Number(match[1]));
+    assert.deepEqual(listed, [id], 'the dispatch page links to its own backfills only');
+    assert.ok(page.text.includes(`href="/backfills?dispatchId=${dispatchId}"`));
   });
 });
 

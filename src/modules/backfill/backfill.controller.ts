@@ -45,14 +45,22 @@ export class BackfillController {
       typeof query.state === 'string' && (BACKFILL_STATES as readonly string[]).includes(query.state)
         ? query.state
         : '';
-    const { rows, total } = await this.backfills.list({ ...page, state: state || undefined, user: request.principal });
+    const dispatchId =
+      typeof query.dispatchId === 'string' && /^\d{1,9}$/.test(query.dispatchId) ? query.dispatchId : '';
+    const { rows, total } = await this.backfills.list({
+      ...page,
+      state: state || undefined,
+      dispatchId: dispatchId ? Number(dispatchId) : undefined,
+      user: request.principal,
+    });
     return {
       title: 'backfills.title',
       rows: rows.map(backfillRow),
       page: pageView(page, total),
       state,
+      dispatchId,
       states: BACKFILL_STATES,
-      query: `&${new URLSearchParams({ state }).toString()}`,
+      query: `&${new URLSearchParams({ state, dispatchId }).toString()}`,
     };
   }
 
