@@ -8,12 +8,12 @@ import { AppConfig } from '../../src/config/app-config.js';
 import { createPortal } from '../../src/portal.js';
 import { HttpClient } from '../support/http-client.js';
 import { ADMIN_PASSWORD, testDatabase, testPortalEnv } from '../support/portal.js';
-import { uniqueName } from '../support/services.js';
+import { startSmtpSink, uniqueName } from '../support/services.js';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/infra/crypto/secret-box.js';
 import { ExecutionStarter } from '../../src/modules/execution/execution-starter.js';
 import type { TestExecNode } from '../support/exec-node.js';
-import { Definitions, EngineScenario, startHostNodes, waitFor } from './engine-fixtures.js';
+import { Definitions, ended, EngineScenario, runDispatch, startHostNodes, waitFor } from './engine-fixtures.js';
 
 interface Backfill {
   id: number;
@@ -70,7 +70,7 @@ describe(`backfill: a dispatch over a range of data dates (${testDatabase()})`, 
   before(async () => {
     // Two instances of a job at once, so the backfill's own cap is what limits the first test.
     scenario = await EngineScenario.start('backfill', ['backfill-a', 'backfill-b'], {
-      env: { SC__SCHEDULE__MAXRUNNINGPERJOB: '4' },
+      env: { SC__SCHEDULE__MAXRUNNINGPERJOB: '4', SC__MAIL__ENABLED: 'true' },
     });
   });
 
@@ -276,6 +276,36 @@ describe(`backfill: a dispatch over a range of data dates (${testDatabase()})`, 
     const gone = await endedBackfill(id);
     assert.equal(gone.backfill.state, 'failed');
     assert.equal(gone.backfill.note, 'the dispatch was deleted');
+  });
+
+  it("mails no recovery for a backfill's old dates after a failure; the next regular success still recovers", async () => {
+    const sink = await startSmtpSink();
+    try {
+      const broken = join(scenario.work, 'alerts-broken');
+      writeFileSync(broken, '');
+      const dispatchId = await dispatchWith('bf_alerts', `if [ -e ${broken} ]; then exit 1; fi`);
+      await scenario.defs.mailAlerts(dispatchId, sink, ['failure', 'recovery']);
+      await ended(scenario.admin, await runDispatch(scenario.admin, dispatchId, { dataDate: '2026-10-01' }));
+      assert.equal((await sink.waitFor(1)).length, 1, 'the failure mail');
+
+      rmSync(broken);
+      const done = await endedBackfill(await start({ dispatchId, dateFrom: '2026-09-01', dateThrough: '2026-09-02' }));
+      assert.equal(done.backfill.state, 'succeeded');
+      await sleep(2500);
+      assert.deepEqual(
+        sink.messages.filter((message) => /RECOVERED/.test(message.subject)),
+        [],
+        'old dates succeeding are not a recovery of the schedule',
+      );
+
+      await ended(scenario.admin, await runDispatch(scenario.admin, dispatchId, { dataDate: '2026-10-02' }));
+      const all = await sink.waitFor(2);
+      assert.match(all[1].subject, /RECOVERED/);
+      await sleep(1000);
+      assert.equal(sink.messages.length, 2, 'one failure mail and one recovery mail, nothing else');
+    } finally {
+      await sink.close();
+    }
   });
 
   it('refuses bad ranges with a message per field, and a user who may not run the dispatch', async () => {

@@ -162,17 +162,24 @@ export class RunProgressService {
     if (queued > 0) ctx.alertsQueued = true;
   }
 
-  /** First success after a failure: this execution failed before (and was rerun), or the previous one failed. */
+  /**
+   * First success after a failure: this execution failed before (and was rerun), or the previous one
+   * failed. Backfill executions (old data dates) stand beside the schedule's sequence: one recovers
+   * only from its own failure, and none counts as the "previous" of another execution.
+   */
   private async recovers(ctx: TransitionContext, executionId: number): Promise<boolean> {
-    const [self] = await ctx.sql.rows<{ dispatch_id: unknown; scheduled_at: unknown; failure_alerted: unknown }>(
-      'SELECT dispatch_id, scheduled_at, failure_alerted FROM execution WHERE id = ?',
-      [executionId],
-    );
+    const [self] = await ctx.sql.rows<{
+      dispatch_id: unknown;
+      scheduled_at: unknown;
+      failure_alerted: unknown;
+      trigger: string;
+    }>('SELECT dispatch_id, scheduled_at, failure_alerted, `trigger` FROM execution WHERE id = ?', [executionId]);
     if (!self || self.dispatch_id === null) return false;
     if (toNumber(self.failure_alerted) === 1) return true;
+    if (self.trigger === 'backfill') return false;
     const [previous] = await ctx.sql.rows<{ state: string }>(
       "SELECT state FROM execution WHERE dispatch_id = ? AND scheduled_at < ? AND state <> 'running' " +
-        'ORDER BY scheduled_at DESC LIMIT 1',
+        "AND `trigger` <> 'backfill' ORDER BY scheduled_at DESC LIMIT 1",
       [toNumber(self.dispatch_id), toNumber(self.scheduled_at)],
     );
     return previous?.state === 'failed';
