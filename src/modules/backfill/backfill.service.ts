@@ -8,6 +8,7 @@ import {
   EngineDb,
   placeholders,
   toNumber,
+  toNumberOrNull,
   toText,
   toTextOrNull,
   type Sql,
@@ -112,7 +113,7 @@ function mapRow(row: Record<string, unknown>, counts: Record<string, unknown> | 
     createdBy: toText(row.created_by),
     createdAt: toNumber(row.created_at),
     updatedAt: toNumber(row.updated_at),
-    finishedAt: row.finished_at === null ? null : toNumber(row.finished_at),
+    finishedAt: toNumberOrNull(row.finished_at),
     started: toNumber(counts?.started ?? 0),
     running: toNumber(counts?.running ?? 0),
     succeeded: toNumber(counts?.succeeded ?? 0),
@@ -280,7 +281,7 @@ export class BackfillService implements OnApplicationBootstrap, OnApplicationShu
           executionId: toNumber(date.execution_id),
           state: toText(date.state),
           createdAt: toNumber(date.created_at),
-          finishedAt: date.finished_at === null ? null : toNumber(date.finished_at),
+          finishedAt: toNumberOrNull(date.finished_at),
         })),
       };
     });

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { RunNotFoundError } from '../../infra/rpc/exec-node.client.js';
 import { RunSenderService } from './run-sender.service.js';
-import { EngineDb, placeholders, toNumber, type Sql } from './engine-db.js';
+import { EngineDb, placeholders, toNumber, toNumberOrNull, type Sql } from './engine-db.js';
 import { EngineTransactionsService } from './engine-transactions.service.js';
 import { HostRegistryService, type EngineHost } from './host-registry.service.js';
 import { DISPATCH_COLUMNS, mapDispatchRow, type DispatchRow } from './job-run-request.js';
@@ -160,7 +160,7 @@ export class NodeReconcileService {
     return rows.map((row) => ({
       ...mapDispatchRow(row),
       state: String(row.state),
-      dispatchedAt: row.dispatched_at === null ? null : toNumber(row.dispatched_at),
+      dispatchedAt: toNumberOrNull(row.dispatched_at),
     }));
   }
 
